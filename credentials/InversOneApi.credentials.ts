@@ -1,0 +1,144 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { DEFAULT_AMQP_HOST, DEFAULT_AMQP_PORT, DEFAULT_BASE_URL } from '../nodes/shared/contract';
+import { getAccessToken } from '../nodes/shared/transport/accessToken';
+
+export class InversOneApi implements ICredentialType {
+	name = 'inversOneApi';
+
+	// n8n names credentials '<service> API'; the service is the INVERS OneAPI.
+	displayName = 'INVERS OneAPI API';
+
+	icon: Icon = { light: 'file:../icons/invers.svg', dark: 'file:../icons/invers.dark.svg' };
+
+	documentationUrl = 'https://developers.invers.com';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			placeholder: DEFAULT_BASE_URL,
+			description:
+				'Where the OneAPI answers. Change it only for a regional host or the local OneAPI simulator.',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'ID of the API client created in FleetControl (it may contain "#")',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Secret shown once when the API client was created in FleetControl',
+		},
+		{
+			// n8n keeps the token here and calls preAuthentication when it is empty or a request got 401.
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName:
+				'Events (for the INVERS Trigger only): the login of an event consumer created in FleetControl',
+			name: 'eventsNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'AMQP Host',
+			name: 'amqpHost',
+			type: 'string',
+			default: DEFAULT_AMQP_HOST,
+			description: 'Host of the INVERS event broker',
+		},
+		{
+			displayName: 'AMQP Port',
+			name: 'amqpPort',
+			type: 'number',
+			default: DEFAULT_AMQP_PORT,
+			description: 'Port of the INVERS event broker: 5671 with TLS, 5672 for a local broker',
+		},
+		{
+			displayName: 'Use TLS',
+			name: 'amqpTls',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to connect with TLS. Turn off only for a local broker.',
+		},
+		{
+			displayName: 'Virtual Host',
+			name: 'amqpVhost',
+			type: 'string',
+			default: '',
+			description: 'The virtual host INVERS created for your fleet, as shown in FleetControl',
+		},
+		{
+			displayName: 'Event Consumer Username',
+			name: 'amqpUsername',
+			type: 'string',
+			default: '',
+		},
+		{
+			displayName: 'Event Consumer Password',
+			name: 'amqpPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return { accessToken: await getAccessToken(this.helpers, credentials) };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/vehicles',
+			qs: { limit: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'The token works, but the API client may not read vehicles: grant it the "vehicles.ro" (or "vehicles") permission in FleetControl',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'The Base URL answers, but not as the INVERS OneAPI: check the Base URL',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test', '<rootDir>/simulator'],
+	testMatch: ['**/*.test.ts'],
+	// The suites share one RabbitMQ and a 2-core machine: modest parallelism keeps them stable.
+	maxWorkers: 2,
+	testTimeout: 30000,
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+	},
+};

@@ -1,0 +1,48 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchVehicles } from '../shared/methods/searchVehicles';
+import { router } from './actions/router';
+import * as vehicle from './actions/vehicle';
+
+export class InversVehicleManagement implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'INVERS Vehicle Management',
+		name: 'inversVehicleManagement',
+		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Read and update the vehicles of an INVERS fleet: master data, statuses, tags, custom fields, latest state',
+		defaults: { name: 'INVERS Vehicle Management' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'inversOneApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Vehicle', value: 'vehicle' }],
+				default: 'vehicle',
+			},
+			...vehicle.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchVehicles },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,148 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { knownValues, listQuery, MAX_PAGE_SIZE, paths } from '../../../shared/contract';
+import { enumOptions, openEnumHint } from '../../../shared/descriptions/enumOptions';
+import { paginate } from '../../../shared/transport';
+import { forOperations, simplifyVehicle, simplifyVehicleOption, timeoutOption } from './common';
+import { hasFilters, matchesFilters, readFilters } from './vehicleFilters';
+
+const show = forOperations('getMany');
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: show,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { ...show.show, returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Search',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. B-IV 12',
+		displayOptions: show,
+		description: 'Free text searched by INVERS in license plate, name and VIN',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add filter',
+		default: {},
+		displayOptions: show,
+		description: 'Applied to each page of vehicles as it arrives',
+		options: [
+			{
+				displayName: 'Custom Field',
+				name: 'customField',
+				type: 'fixedCollection',
+				default: {},
+				description: 'Only vehicles with this custom field (and, if given, this value)',
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{
+								displayName: 'Value',
+								name: 'value',
+								type: 'string',
+								default: '',
+								description: 'Leave empty to match any value',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Life Status',
+				name: 'lifeStatus',
+				type: 'options',
+				options: enumOptions(knownValues.lifeStatus),
+				default: 'ONLINE',
+				...openEnumHint('Only vehicles whose telematics unit is online or offline'),
+			},
+			{
+				displayName: 'Operation Status',
+				name: 'operationStatus',
+				type: 'options',
+				options: enumOptions(knownValues.operationStatus),
+				default: 'OPERATING',
+				...openEnumHint('Only vehicles in this operation status'),
+			},
+			{
+				displayName: 'Rental Status',
+				name: 'rentalStatus',
+				type: 'options',
+				options: enumOptions(knownValues.rentalStatus),
+				default: 'NOT_IN_RENTAL',
+				...openEnumHint('Only vehicles in this rental status'),
+			},
+			{
+				displayName: 'Tag',
+				name: 'tag',
+				type: 'string',
+				default: '',
+				description: 'Only vehicles carrying this tag',
+			},
+			{
+				displayName: 'Vehicle Type',
+				name: 'vehicleType',
+				type: 'options',
+				options: enumOptions(knownValues.vehicleType),
+				default: 'CAR',
+				...openEnumHint('Only vehicles of this type'),
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: show,
+		options: [simplifyVehicleOption, timeoutOption],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
+	const filters = readFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
+	const simplify = this.getNodeParameter('options.simplify', itemIndex, false) as boolean;
+	const filtering = hasFilters(filters);
+
+	const results: IDataObject[] = [];
+	const pages = paginate.call(this, {
+		path: paths.vehicles,
+		qs: search ? { [listQuery.search]: search } : {},
+		// Without client-side filters, a small limit needs only a small page.
+		pageSize: filtering ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE),
+		itemIndex,
+	});
+	for await (const page of pages) {
+		for (const vehicle of page.items) {
+			if (filtering && !matchesFilters(vehicle, filters)) continue;
+			const entry = simplify ? simplifyVehicle(vehicle) : vehicle;
+			entry.flow_id = page.flowId ?? null;
+			results.push(entry);
+			if (results.length >= limit) return results;
+		}
+	}
+	return results;
+}

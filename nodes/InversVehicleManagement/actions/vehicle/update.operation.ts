@@ -1,0 +1,186 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { buildVehiclePatch, knownValues, paths } from '../../../shared/contract';
+import { enumOptions } from '../../../shared/descriptions/enumOptions';
+import {
+	customFieldsParameter,
+	masterDataFields,
+} from '../../../shared/descriptions/masterDataFields';
+import { getVehicleId } from '../../../shared/descriptions/vehicleLocator';
+import { readCustomFields, readMasterData } from '../../../shared/masterData';
+import { oneApiRequest } from '../../../shared/transport';
+import { splitList } from '../../../shared/validation';
+import { forOperations, timeoutOption, vehicleParameter } from './common';
+
+const show = forOperations('update');
+
+function statusParameter(
+	displayName: string,
+	name: string,
+	values: readonly string[],
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		options: [{ name: 'Keep Unchanged', value: '' }, ...enumOptions(values)],
+		default: '',
+		displayOptions: show,
+		description: `The new ${displayName.toLowerCase()}. The list shows the values known today; INVERS may add more, which an expression can set.`,
+	};
+}
+
+export const description: INodeProperties[] = [
+	vehicleParameter('update'),
+	{
+		displayName: 'Master Data',
+		name: 'masterData',
+		type: 'collection',
+		placeholder: 'Add master data field',
+		default: {},
+		displayOptions: show,
+		description: 'Fields of the master data to change; the others stay as they are',
+		options: masterDataFields,
+	},
+	{ ...customFieldsParameter, displayOptions: show, description: 'Custom fields to set or change' },
+	{
+		displayName: 'Custom Fields to Remove',
+		name: 'customFieldsToRemove',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. maintenance_reason, old_station',
+		displayOptions: show,
+		description: 'Names of custom fields to delete, separated by commas',
+	},
+	{
+		displayName: 'Tags',
+		name: 'tagsMode',
+		type: 'options',
+		default: 'keep',
+		displayOptions: show,
+		options: [
+			{ name: 'Keep Unchanged', value: 'keep' },
+			{ name: 'Add', value: 'add', description: 'Add the tags below to those the vehicle has' },
+			{ name: 'Remove', value: 'remove', description: 'Remove the tags below from the vehicle' },
+			{ name: 'Replace', value: 'replace', description: 'The vehicle gets exactly the tags below' },
+		],
+	},
+	{
+		displayName: 'Tag Names',
+		name: 'tags',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. airport, ev',
+		displayOptions: { show: { ...show.show, tagsMode: ['add', 'remove', 'replace'] } },
+		description: 'Tags separated by commas',
+	},
+	statusParameter('Operation Status', 'operationStatus', knownValues.operationStatus),
+	statusParameter('Rental Status', 'rentalStatus', knownValues.rentalStatus),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Only If Unchanged Since (ETag)',
+				name: 'ifMatch',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.etag }}',
+				description:
+					"The ETag from an earlier Get: the update is refused (412) if the vehicle changed since then, so no one else's change is overwritten",
+			},
+			timeoutOption,
+		],
+	},
+];
+
+function applyTags(current: unknown, mode: string, tags: string[]): string[] {
+	const existing = Array.isArray(current) ? current.map(String) : [];
+	if (mode === 'add') return [...new Set([...existing, ...tags])];
+	return existing.filter((tag) => !tags.includes(tag));
+}
+
+function isResourceModified(error: unknown): boolean {
+	return error instanceof NodeApiError && error.httpCode === '412';
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const vehicleId = getVehicleId.call(this, itemIndex);
+	const masterData = readMasterData.call(
+		this,
+		this.getNodeParameter('masterData', itemIndex, {}) as IDataObject,
+		itemIndex,
+	);
+	const customFields = readCustomFields.call(
+		this,
+		this.getNodeParameter('customFields', itemIndex, {}) as IDataObject,
+		splitList(this.getNodeParameter('customFieldsToRemove', itemIndex, '')),
+		itemIndex,
+	);
+	const tagsMode = this.getNodeParameter('tagsMode', itemIndex, 'keep') as string;
+	const tags = tagsMode === 'keep' ? [] : splitList(this.getNodeParameter('tags', itemIndex, ''));
+	const operationStatus = this.getNodeParameter('operationStatus', itemIndex, '') as string;
+	const rentalStatus = this.getNodeParameter('rentalStatus', itemIndex, '') as string;
+	const userIfMatch = (this.getNodeParameter('options.ifMatch', itemIndex, '') as string).trim();
+
+	const readsCurrentTags = tagsMode === 'add' || tagsMode === 'remove';
+	const patchOnce = async () => {
+		let ifMatch = userIfMatch;
+		let newTags: string[] | undefined = tagsMode === 'replace' ? tags : undefined;
+		if (readsCurrentTags) {
+			// Adding or removing tags needs the current ones; the ETag of that read makes sure
+			// nobody changed the tags between this read and the update.
+			const current = await oneApiRequest.call(this, {
+				method: 'GET',
+				path: paths.vehicle(vehicleId),
+				itemIndex,
+			});
+			newTags = applyTags((current.body as IDataObject).tags, tagsMode, tags);
+			ifMatch = userIfMatch || current.etag || '';
+		}
+		const body: IDataObject = buildVehiclePatch({
+			masterData,
+			customFields,
+			tags: newTags,
+			operationStatus: operationStatus || undefined,
+			rentalStatus: rentalStatus || undefined,
+		}) as IDataObject;
+		if (Object.keys(body).length === 0) {
+			throw new NodeOperationError(
+				this.getNode(),
+				'Nothing to update: set at least one of Master Data, Custom Fields, Custom Fields to Remove, Tags, Operation Status or Rental Status',
+				{ itemIndex },
+			);
+		}
+		return await oneApiRequest.call(this, {
+			method: 'PATCH',
+			path: paths.vehicle(vehicleId),
+			body,
+			headers: ifMatch ? { 'If-Match': ifMatch } : {},
+			// An update sets absolute values, so sending it twice leaves the same vehicle.
+			idempotent: true,
+			itemIndex,
+		});
+	};
+
+	let response;
+	try {
+		response = await patchOnce();
+	} catch (error) {
+		// Someone changed the vehicle between our own read and the update: read again, once.
+		if (!(readsCurrentTags && !userIfMatch && isResourceModified(error))) {
+			throw error as NodeApiError | NodeOperationError;
+		}
+		response = await patchOnce();
+	}
+	return {
+		...(response.body as IDataObject),
+		etag: response.etag ?? null,
+		flow_id: response.flowId ?? null,
+	};
+}

@@ -1,0 +1,105 @@
+/**
+ * What a failed HTTP call tells us, whichever shape the error came in: n8n wraps the request
+ * library's error in a NodeApiError (the original as `cause`), the request library keeps the
+ * response under `response`. Only status, headers, body and the network error code are read:
+ * the request configuration (with the Authorization header) is never touched or passed on.
+ */
+export interface HttpFailure {
+	status?: number;
+	headers: Record<string, string>;
+	body?: unknown;
+	/** Network-level error code such as ECONNRESET or ETIMEDOUT when no response came. */
+	code?: string;
+	message: string;
+}
+
+interface ErrorLike {
+	cause?: unknown;
+	response?: {
+		status?: number;
+		statusCode?: number;
+		headers?: unknown;
+		data?: unknown;
+		body?: unknown;
+	};
+	code?: unknown;
+	message?: unknown;
+	httpCode?: unknown;
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const result: Record<string, string> = {};
+	if (!headers || typeof headers !== 'object') return result;
+	const source =
+		typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+			? (headers as { toJSON(): Record<string, unknown> }).toJSON()
+			: (headers as Record<string, unknown>);
+	for (const [name, value] of Object.entries(source)) {
+		if (value === undefined || value === null) continue;
+		result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return result;
+}
+
+const NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'UND_ERR_SOCKET',
+]);
+
+function findNetworkCode(error: ErrorLike): string | undefined {
+	const code = typeof error.code === 'string' ? error.code : undefined;
+	if (code && (NETWORK_CODES.has(code) || code.startsWith('E'))) return code;
+	const message = typeof error.message === 'string' ? error.message : '';
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	return undefined;
+}
+
+export function readHttpFailure(error: unknown): HttpFailure {
+	// Walk the cause chain: the innermost error with a response is the request library's own.
+	const chain: ErrorLike[] = [];
+	let current: unknown = error;
+	while (current && typeof current === 'object' && chain.length < 5) {
+		chain.push(current as ErrorLike);
+		current = (current as ErrorLike).cause;
+	}
+	const withResponse = chain.find((entry) => entry.response && typeof entry.response === 'object');
+	const response = withResponse?.response;
+	let code: string | undefined;
+	for (const entry of chain) {
+		code = code ?? findNetworkCode(entry);
+	}
+	const message = chain
+		.map((entry) => (typeof entry.message === 'string' ? entry.message : ''))
+		.find((text) => text !== '');
+	return {
+		status: response ? Number(response.status ?? response.statusCode) || undefined : undefined,
+		headers: lowerCaseHeaders(response?.headers),
+		body: response?.data ?? response?.body,
+		code: response ? undefined : code,
+		message: message ?? 'Unknown error',
+	};
+}
+
+export function isNetworkFailure(failure: HttpFailure): boolean {
+	return failure.status === undefined && failure.code !== undefined;
+}
+
+/** True when the request certainly never reached the server (nothing was sent). */
+export function failedBeforeSending(failure: HttpFailure): boolean {
+	return (
+		failure.status === undefined &&
+		['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
+			failure.code ?? '',
+		)
+	);
+}

@@ -1,0 +1,235 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import {
+	FLOW_ID_HEADER,
+	listQuery,
+	MAX_PAGE_SIZE,
+	readItems,
+	readNextPageToken,
+} from '../contract';
+import { normalizeBaseUrl } from './baseUrl';
+import { failedBeforeSending, isNetworkFailure, readHttpFailure } from './httpFailure';
+import type { FailedRequest } from './problemErrors';
+import { problemToNodeApiError } from './problemErrors';
+import { rateLimitGateFor, retryDelayMs } from './rateLimit';
+
+/**
+ * The one module that talks HTTP to the INVERS OneAPI. Every request goes through
+ * n8n's `httpRequestWithAuthentication` with the shared credential, so n8n attaches (and on 401
+ * renews) the access token; this module adds what the OneAPI needs on top: rate-limit pacing and
+ * 429 waits, retries that are safe for the request, problem-JSON errors and the flow ID.
+ */
+
+export const CREDENTIAL_TYPE = 'inversOneApi';
+
+export type OneApiContext = IExecuteFunctions | ILoadOptionsFunctions | ITriggerFunctions;
+
+export interface OneApiRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: Record<string, string>;
+	/**
+	 * Whether the request may be sent again after it may have reached the API. Defaults to true
+	 * for GET, PUT and DELETE. Commands are physical actions and are never resent then.
+	 */
+	idempotent?: boolean;
+	/** A vehicle command: errors say that it may or may not have been carried out. */
+	isCommand?: boolean;
+	itemIndex?: number;
+}
+
+export interface OneApiResponse<T = unknown> {
+	body: T;
+	statusCode: number;
+	flowId?: string;
+	etag?: string;
+	headers: Record<string, string>;
+}
+
+export interface TransportSettings {
+	/** Per-request timeout. */
+	timeoutMs: number;
+	/** Retries after a 5xx, timeout or dropped connection (idempotent requests only). */
+	maxRetries: number;
+	/** Total time one request may spend waiting for rate limits before it fails. */
+	maxRateLimitWaitMs: number;
+	/** First back-off delay; it doubles per retry, with jitter. */
+	retryBaseDelayMs: number;
+}
+
+export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
+	timeoutMs: 30_000,
+	maxRetries: 3,
+	maxRateLimitWaitMs: 120_000,
+	retryBaseDelayMs: 500,
+};
+
+/** Settings per node execution context (nodes set them from their options once per run). */
+const contextSettings = new WeakMap<object, TransportSettings>();
+const contextBaseUrl = new WeakMap<object, { baseUrl: string; clientKey: string }>();
+
+export function configureTransport(
+	context: OneApiContext,
+	settings: Partial<TransportSettings>,
+): void {
+	contextSettings.set(context, { ...DEFAULT_TRANSPORT_SETTINGS, ...settings });
+}
+
+async function connection(context: OneApiContext) {
+	let cached = contextBaseUrl.get(context);
+	if (!cached) {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+		cached = { baseUrl, clientKey: `${baseUrl}\u0000${String(credentials.clientId)}` };
+		contextBaseUrl.set(context, cached);
+	}
+	return cached;
+}
+
+function isTransientStatus(status: number | undefined): boolean {
+	return status === 500 || status === 502 || status === 503 || status === 504;
+}
+
+function backoffMs(attempt: number, baseMs: number): number {
+	const exponential = baseMs * 2 ** attempt;
+	// Full jitter keeps parallel retries from arriving together.
+	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+		if (value !== undefined && value !== null) result[name.toLowerCase()] = String(value);
+	}
+	return result;
+}
+
+function rateLimitExceededError(
+	context: OneApiContext,
+	request: FailedRequest,
+	waitedMs: number,
+	flowId: string | undefined,
+): NodeApiError {
+	return new NodeApiError(
+		context.getNode(),
+		{ status: 429, request: `${request.method} ${request.path}`, flow_id: flowId ?? null },
+		{
+			message: 'The INVERS OneAPI rate limit stayed exceeded',
+			description: `Waited ${Math.round(waitedMs / 1000)} s in total for the rate limit to reset without success. Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
+			httpCode: '429',
+			itemIndex: request.itemIndex,
+		},
+	);
+}
+
+export async function oneApiRequest<T = unknown>(
+	this: OneApiContext,
+	request: OneApiRequest,
+): Promise<OneApiResponse<T>> {
+	const settings = contextSettings.get(this) ?? DEFAULT_TRANSPORT_SETTINGS;
+	const { baseUrl, clientKey } = await connection(this);
+	const gate = rateLimitGateFor(clientKey);
+	const idempotent =
+		request.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(request.method);
+	const failedRequest: FailedRequest = {
+		method: request.method,
+		path: request.path,
+		isCommand: request.isCommand,
+		itemIndex: request.itemIndex,
+	};
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		headers: { Accept: 'application/json, application/problem+json', ...request.headers },
+		json: true,
+		returnFullResponse: true,
+		timeout: settings.timeoutMs,
+	};
+
+	let rateLimitWaitedMs = 0;
+	for (let attempt = 0; ; attempt++) {
+		rateLimitWaitedMs += await gate.acquire(settings.maxRateLimitWaitMs - rateLimitWaitedMs);
+		let failure;
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				{ ...options, headers: { ...options.headers } },
+			)) as { body: T; statusCode: number; headers: unknown };
+			const headers = lowerCaseHeaders(response.headers);
+			gate.observe(headers);
+			return {
+				body: response.body,
+				statusCode: response.statusCode,
+				flowId: headers[FLOW_ID_HEADER],
+				etag: headers.etag,
+				headers,
+			};
+		} catch (error) {
+			failure = readHttpFailure(error);
+			gate.observe(failure.headers);
+		} finally {
+			gate.release();
+		}
+
+		const flowId = failure.headers[FLOW_ID_HEADER];
+		if (failure.status === 429) {
+			// A 429 was not executed: every request, commands included, may wait and go again.
+			const delay = retryDelayMs(failure.headers);
+			gate.exhaustedUntil(Date.now() + delay);
+			if (rateLimitWaitedMs + delay > settings.maxRateLimitWaitMs) {
+				throw rateLimitExceededError(this, failedRequest, rateLimitWaitedMs + delay, flowId);
+			}
+			await sleep(delay);
+			rateLimitWaitedMs += delay;
+			continue;
+		}
+		const transient = isTransientStatus(failure.status) || isNetworkFailure(failure);
+		const safeToRepeat = idempotent || failedBeforeSending(failure);
+		if (transient && safeToRepeat && attempt < settings.maxRetries) {
+			await sleep(backoffMs(attempt, settings.retryBaseDelayMs));
+			continue;
+		}
+		throw problemToNodeApiError(this.getNode(), failure, failedRequest, flowId);
+	}
+}
+
+export interface Page {
+	items: IDataObject[];
+	flowId?: string;
+}
+
+/**
+ * Cursor pagination as an async iterator of pages: a caller holds one page at a time, so walking
+ * a fleet of any size needs memory for one page only.
+ */
+export async function* paginate(
+	this: OneApiContext,
+	request: Omit<OneApiRequest, 'method'> & { pageSize?: number },
+): AsyncGenerator<Page> {
+	const pageSize = Math.min(Math.max(1, request.pageSize ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE);
+	let pageToken: string | undefined;
+	const seenTokens = new Set<string>();
+	do {
+		const qs: IDataObject = { ...request.qs, [listQuery.limit]: pageSize };
+		if (pageToken) qs[listQuery.pageToken] = pageToken;
+		const response = await oneApiRequest.call(this, { ...request, method: 'GET', qs });
+		yield { items: readItems(response.body) as IDataObject[], flowId: response.flowId };
+		pageToken = readNextPageToken(response.body);
+		// A server that hands out the same cursor twice would loop forever: stop instead.
+		if (pageToken && seenTokens.has(pageToken)) break;
+		if (pageToken) seenTokens.add(pageToken);
+	} while (pageToken);
+}

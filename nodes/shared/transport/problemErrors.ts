@@ -1,0 +1,169 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { permissions, problemTypes } from '../contract';
+import type { HttpFailure } from './httpFailure';
+
+/** The problem JSON INVERS answers errors with [doc]; every field optional: read tolerantly. */
+export interface Problem {
+	type?: string;
+	title?: string;
+	status?: number;
+	detail?: string;
+	flow_id?: string;
+}
+
+export interface FailedRequest {
+	method: string;
+	path: string;
+	/** A command or other physical action: a failure after sending may still have acted. */
+	isCommand?: boolean;
+	itemIndex?: number;
+}
+
+function parseProblem(body: unknown): Problem | undefined {
+	let value = body;
+	if (Buffer.isBuffer(value)) value = value.toString('utf8');
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			return undefined;
+		}
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+	const problem = value as Record<string, unknown>;
+	const text = (key: string) =>
+		typeof problem[key] === 'string' ? (problem[key] as string) : undefined;
+	return {
+		type: text('type'),
+		title: text('title'),
+		status: typeof problem.status === 'number' ? problem.status : undefined,
+		detail: text('detail') ?? text('message'),
+		flow_id: text('flow_id'),
+	};
+}
+
+function looksLikeHtml(body: unknown): boolean {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8', 0, 200) : body;
+	return typeof text === 'string' && /^\s*<(!doctype|html|head|body)/i.test(text);
+}
+
+function requiredPermission(request: FailedRequest): string {
+	if (request.isCommand) return permissions.commands;
+	return request.method === 'GET'
+		? `${permissions.read}" or "${permissions.write}`
+		: permissions.write;
+}
+
+/** What the operator should do about each problem type. */
+function hintFor(type: string | undefined, request: FailedRequest): string | undefined {
+	switch (type) {
+		case problemTypes.validationError:
+			return 'INVERS rejected a field of the request: correct the field named in the detail.';
+		case problemTypes.invalidJson:
+			return 'The request body was not valid JSON. Please report this as a bug of the node.';
+		case problemTypes.referencedResourceNotFound:
+			return 'Something the request refers to does not exist (telematics unit, vehicle model or OEM credentials): check those IDs.';
+		case problemTypes.missingCredentials:
+		case problemTypes.invalidCredentials:
+			return 'The access token was refused even after a new one was fetched: check the Client ID and Client Secret of the credential.';
+		case problemTypes.missingPermissions:
+			return `The API client probably lacks the "${requiredPermission(request)}" permission: grant it in FleetControl (API clients).`;
+		case problemTypes.forbiddenResource:
+			return "The API client may not access this resource: it may belong to another fleet or lie outside the client's scope.";
+		case problemTypes.resourceNotFound:
+			return 'No vehicle with this ID exists in the fleet. Removed vehicles stay archived for 90 days and are not found here.';
+		case problemTypes.commandNotSupported:
+			return 'The vehicle lacks this command capability. Look at its capabilities (Vehicle Management → Get Capabilities), or turn on "Check Capability First".';
+		case problemTypes.conflictingState:
+			return "The vehicle's current state forbids this command now (for example locking while the ignition is on). Try again once the state has changed.";
+		case problemTypes.sharedWithPartner:
+			return 'The vehicle is lent to a partner fleet right now; it takes commands again when it is returned.';
+		case problemTypes.conflictingSetupStatus:
+			return "The vehicle's setup has not finished (or failed). Setup runs asynchronously after adding a vehicle: wait until its setup status is SUCCEEDED.";
+		case problemTypes.resourceModified:
+			return 'The vehicle changed since its ETag was read (If-Match did not match). Get the vehicle again and repeat the update with the new ETag.';
+		case problemTypes.telematicsUnitError:
+			return request.isCommand
+				? 'The telematics unit failed or did not answer (vehicle offline or without coverage?). The command may not have been carried out: check the latest vehicle state before sending it again.'
+				: 'The telematics unit failed or did not answer: the vehicle may be offline or without coverage.';
+		case problemTypes.internalServerError:
+			return 'INVERS had an internal error. Try again later; if it persists, give INVERS support the flow ID.';
+		default:
+			return undefined;
+	}
+}
+
+const DEFAULT_TITLES: Record<number, string> = {
+	400: 'Bad request',
+	401: 'Not authenticated',
+	403: 'Permission missing',
+	404: 'Not found',
+	409: 'Conflict',
+	412: 'Resource modified',
+	429: 'Too many requests',
+	500: 'INVERS internal server error',
+	502: 'Bad gateway',
+	503: 'Service unavailable',
+	504: 'Gateway timeout',
+};
+
+function joinDescription(parts: Array<string | undefined>): string {
+	return parts.filter((part) => part !== undefined && part !== '').join(' ');
+}
+
+/** A NodeApiError from a failed OneAPI call: message = problem title, description = detail, hint and flow ID. */
+export function problemToNodeApiError(
+	node: INode,
+	failure: HttpFailure,
+	request: FailedRequest,
+	flowId: string | undefined,
+): NodeApiError {
+	const status = failure.status;
+	const problem = parseProblem(failure.body);
+	const flow = problem?.flow_id ?? flowId;
+	const flowText = flow ? `Flow ID: ${flow}` : undefined;
+
+	let message: string;
+	let description: string;
+	if (status === undefined) {
+		message = request.isCommand
+			? 'The command was sent, but no answer came back: it may or may not have reached the vehicle'
+			: `The INVERS OneAPI could not be reached (${failure.code ?? 'network error'})`;
+		description = request.isCommand
+			? `${failure.code ?? 'Network error'} while waiting for the answer to ${request.method} ${request.path}. Commands are never resent automatically: check the latest vehicle state before sending it again.`
+			: `${failure.code ?? 'Network error'} on ${request.method} ${request.path}. Check the Base URL of the credential and the network; the request was retried where that was safe.`;
+	} else if (!problem && looksLikeHtml(failure.body)) {
+		message = `The INVERS API gateway answered HTTP ${status} (${DEFAULT_TITLES[status] ?? 'error'}) with a web page instead of JSON`;
+		description = joinDescription([
+			'The OneAPI is probably unavailable or under maintenance. Try again later.',
+			request.isCommand ? 'The command may or may not have been carried out.' : undefined,
+			flowText,
+		]);
+	} else {
+		message = problem?.title ?? DEFAULT_TITLES[status] ?? `HTTP ${status}`;
+		description = joinDescription([
+			problem?.detail,
+			hintFor(problem?.type, request),
+			problem?.type ? `(Problem type: ${problem.type}.)` : undefined,
+			flowText,
+		]);
+	}
+
+	// Only these plain facts become the error's data: never the request (it carries the token).
+	const errorData: JsonObject = {
+		status: status ?? null,
+		type: problem?.type ?? null,
+		title: problem?.title ?? null,
+		detail: problem?.detail ?? null,
+		flow_id: flow ?? null,
+		request: `${request.method} ${request.path}`,
+	};
+	return new NodeApiError(node, errorData, {
+		message,
+		description,
+		httpCode: status === undefined ? undefined : String(status),
+		itemIndex: request.itemIndex,
+	});
+}

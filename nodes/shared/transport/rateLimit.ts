@@ -1,0 +1,87 @@
+import { sleep } from 'n8n-workflow';
+
+import { rateLimitHeaders } from '../contract';
+
+/** Wait assumed when a 429 names no time (the contract promises a header; be safe anyway). */
+const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+/**
+ * How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date) or, failing that,
+ * `X-Rate-Limit-Reset` (UTC epoch seconds).
+ */
+export function retryDelayMs(headers: Record<string, string>, now = Date.now()): number {
+	const retryAfter = headers[rateLimitHeaders.retryAfter];
+	if (retryAfter !== undefined && retryAfter !== '') {
+		const seconds = Number(retryAfter);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(retryAfter);
+		if (!Number.isNaN(date)) return Math.max(0, date - now);
+	}
+	const reset = Number(headers[rateLimitHeaders.reset]);
+	if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+	return DEFAULT_RETRY_DELAY_MS;
+}
+
+/**
+ * Paces requests of one API client so that `X-Rate-Limit-Remaining` never reaches zero: once the
+ * API says only the requests already under way are left, new ones wait for the window's reset.
+ * One gate per API client and process, so parallel items and nodes share it.
+ */
+export class RateLimitGate {
+	private remaining?: number;
+
+	private resetAt = 0;
+
+	private inFlight = 0;
+
+	observe(headers: Record<string, string>, now = Date.now()): void {
+		const remaining = Number(headers[rateLimitHeaders.remaining]);
+		const reset = Number(headers[rateLimitHeaders.reset]);
+		if (headers[rateLimitHeaders.remaining] === undefined || !Number.isFinite(remaining)) return;
+		const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : now + 1000;
+		// A newer window replaces the old; within one window the lowest count is the truth.
+		if (resetAt > this.resetAt || this.remaining === undefined || remaining < this.remaining) {
+			this.remaining = remaining;
+			this.resetAt = resetAt;
+		}
+	}
+
+	/** Blocks a 429 answer's whole window for every request of this client. */
+	exhaustedUntil(resetAt: number): void {
+		this.remaining = 0;
+		this.resetAt = Math.max(this.resetAt, resetAt);
+	}
+
+	/** Waits until a request may be sent; returns how long it waited. */
+	async acquire(maxWaitMs: number): Promise<number> {
+		let waited = 0;
+		for (;;) {
+			const now = Date.now();
+			if (this.resetAt <= now) {
+				this.remaining = undefined;
+			}
+			if (this.remaining === undefined || this.remaining - this.inFlight > 0) break;
+			const wait = Math.min(this.resetAt - now + 50, maxWaitMs - waited);
+			if (wait <= 0) break;
+			await sleep(wait);
+			waited += wait;
+		}
+		this.inFlight++;
+		return waited;
+	}
+
+	release(): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+	}
+}
+
+const gates = new Map<string, RateLimitGate>();
+
+export function rateLimitGateFor(clientKey: string): RateLimitGate {
+	let gate = gates.get(clientKey);
+	if (!gate) {
+		gate = new RateLimitGate();
+		gates.set(clientKey, gate);
+	}
+	return gate;
+}

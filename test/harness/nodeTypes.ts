@@ -1,0 +1,59 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	INodeTypes,
+	IVersionedNodeType,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { InversVehicleManagement } from '../../nodes/InversVehicleManagement/InversVehicleManagement.node';
+
+/** Start node of test workflows: emits the items given in its `items` parameter. */
+class TestItems implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Items',
+		name: 'testItems',
+		group: ['input'],
+		version: 1,
+		description: 'Emits the items of its parameter',
+		defaults: { name: 'Test Items' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | object[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as object[];
+		return [items.map((json) => ({ json: json as INodeExecutionData['json'] }))];
+	}
+}
+
+export const PACKAGE = 'n8n-nodes-invers-oneapi';
+
+const registry: Record<string, INodeType> = {
+	'test.items': new TestItems(),
+	[`${PACKAGE}.inversVehicleManagement`]: new InversVehicleManagement(),
+};
+
+export function registerNodeType(type: string, node: INodeType): void {
+	registry[type] = node;
+}
+
+export const nodeTypes: INodeTypes = {
+	getByName(type: string): INodeType | IVersionedNodeType {
+		const node = registry[type];
+		if (!node) throw new Error(`Unknown node type ${type}`);
+		return node;
+	},
+	getByNameAndVersion(type: string): INodeType {
+		const node = registry[type];
+		if (!node) throw new Error(`Unknown node type ${type}`);
+		return node;
+	},
+	getKnownTypes() {
+		return {};
+	},
+};
