@@ -13,11 +13,16 @@ export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
 	{
 		files: ['**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended, communityNodes],
-		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		extends: [js.configs.recommended, tseslint.configs.recommended],
 		rules: {
 			'no-console': 'error',
 		},
+	},
+	{
+		// The community-node rules judge what the package ships: nodes and credentials.
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		extends: [communityNodes],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
 	},
 	{
 		files: ['package.json'],

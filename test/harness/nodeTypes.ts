@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { InversVehicleCommands } from '../../nodes/InversVehicleCommands/InversVehicleCommands.node';
+import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
 import { InversVehicleManagement } from '../../nodes/InversVehicleManagement/InversVehicleManagement.node';
 
 /** Start node of test workflows: emits the items given in its `items` parameter. */
@@ -36,6 +38,8 @@ export const PACKAGE = 'n8n-nodes-invers-oneapi';
 const registry: Record<string, INodeType> = {
 	'test.items': new TestItems(),
 	[`${PACKAGE}.inversVehicleManagement`]: new InversVehicleManagement(),
+	[`${PACKAGE}.inversVehicleLifecycle`]: new InversVehicleLifecycle(),
+	[`${PACKAGE}.inversVehicleCommands`]: new InversVehicleCommands(),
 };
 
 export function registerNodeType(type: string, node: INodeType): void {

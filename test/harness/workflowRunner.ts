@@ -54,7 +54,16 @@ export class TestCredentials {
  * are resolved and validated, expressions evaluated, credentials fetched through the helper and
  * HTTP requests sent by n8n's own request helpers.
  */
-export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+/**
+ * The workflow `Test Items → node under test` with the additional data n8n's engine needs;
+ * shared by runNode and the load-options context.
+ */
+export function buildWorkflow(
+	nodeType: string,
+	parameters: INodeParameters,
+	credentials: TestCredentials,
+	options: { items?: IDataObject[]; continueOnFail?: boolean } = {},
+) {
 	const nodeName = 'Node Under Test';
 	const nodes: INode[] = [
 		{
@@ -68,10 +77,10 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		{
 			id: 'under-test',
 			name: nodeName,
-			type: `${PACKAGE}.${options.node}`,
+			type: `${PACKAGE}.${nodeType}`,
 			typeVersion: 1,
 			position: [200, 0],
-			parameters: options.parameters,
+			parameters,
 			credentials: { inversOneApi: { id: '1', name: 'INVERS test' } },
 			onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 		},
@@ -87,7 +96,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		active: false,
 		nodeTypes,
 	});
-	const workflowData: IWorkflowBase = {
+	const workflowData = {
 		id: 'test-workflow',
 		name: 'Test',
 		active: false,
@@ -98,33 +107,46 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		connections,
 		activeVersionId: null,
 	} as unknown as IWorkflowBase;
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);
 	const additionalData = {
-		credentialsHelper: options.credentials.helper,
-		hooks,
+		credentialsHelper: credentials.helper,
+		hooks: new ExecutionLifecycleHooks('manual', 'test-execution', workflowData),
 		executeWorkflow: async () => {
 			throw new Error('Sub-workflows are not part of these tests');
 		},
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formBaseUrl: '',
-		formWaitingBaseUrl: '',
-		formTestBaseUrl: '',
-		webhookBaseUrl: '',
-		webhookWaitingBaseUrl: '',
-		webhookTestBaseUrl: '',
-		mcpBaseUrl: '',
-		mcpTestBaseUrl: '',
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
 		variables: {},
 		logAiEvent: () => {},
 		startRunnerTask: async () => {
 			throw new Error('Task runners are not part of these tests');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, additionalData, node: workflow.getNode(nodeName)!, nodeName };
+}
 
+/**
+ * Runs `Test Items → node` through n8n-core's real execution engine (WorkflowExecute): parameters
+ * are resolved and validated, expressions evaluated, credentials fetched through the helper and
+ * HTTP requests sent by n8n's own request helpers.
+ */
+export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	const { workflow, additionalData, nodeName } = buildWorkflow(
+		options.node,
+		options.parameters,
+		options.credentials,
+		options,
+	);
 	const run = await new WorkflowExecute(additionalData, 'manual').run({
 		workflow,
 		startNode: workflow.getNode('Items')!,

@@ -4,10 +4,15 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-wor
 
 import { TOKEN_PATH } from '../contract';
 import { normalizeBaseUrl } from './baseUrl';
-import { describeTokenFailure } from './tokenErrors';
+import { describeTokenFailure, TokenRequestError } from './tokenErrors';
 
-/** Renew a cached token this long before INVERS says it expires, so no request races the expiry. */
-const EXPIRY_MARGIN_MS = 60_000;
+/**
+ * Renew a cached token this long before INVERS says it expires (a tenth of its lifetime, at most
+ * a minute), so that no request races the expiry.
+ */
+function expiryMarginMs(lifetimeMs: number): number {
+	return Math.min(60_000, lifetimeMs / 10);
+}
 
 interface CachedToken {
 	token: string;
@@ -53,14 +58,15 @@ async function requestToken(
 		throw describeTokenFailure(error, baseUrl);
 	}
 	if (typeof response?.access_token !== 'string' || response.access_token === '') {
-		throw new Error(
+		throw new TokenRequestError(
 			`The token endpoint at ${baseUrl} answered without an access token: check the Base URL`,
 		);
 	}
 	const lifetimeSeconds = Number(response.expires_in) > 0 ? Number(response.expires_in) : 900;
+	const lifetimeMs = lifetimeSeconds * 1000;
 	return {
 		token: response.access_token,
-		expiresAt: Date.now() + lifetimeSeconds * 1000 - EXPIRY_MARGIN_MS,
+		expiresAt: Date.now() + lifetimeMs - expiryMarginMs(lifetimeMs),
 	};
 }
 

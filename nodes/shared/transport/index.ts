@@ -20,6 +20,7 @@ import { failedBeforeSending, isNetworkFailure, readHttpFailure } from './httpFa
 import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
 import { rateLimitGateFor, retryDelayMs } from './rateLimit';
+import { findTokenRequestError } from './tokenErrors';
 
 /**
  * The one module that talks HTTP to the INVERS OneAPI. Every request goes through
@@ -178,6 +179,18 @@ export async function oneApiRequest<T = unknown>(
 				headers,
 			};
 		} catch (error) {
+			const tokenError = findTokenRequestError(error);
+			if (tokenError) {
+				throw new NodeApiError(
+					this.getNode(),
+					{ request: 'access token' },
+					{
+						message: 'Could not get an access token from INVERS',
+						description: tokenError.message,
+						itemIndex: request.itemIndex,
+					},
+				);
+			}
 			failure = readHttpFailure(error);
 			gate.observe(failure.headers);
 		} finally {

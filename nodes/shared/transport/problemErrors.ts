@@ -89,7 +89,9 @@ function hintFor(type: string | undefined, request: FailedRequest): string | und
 				? 'The telematics unit failed or did not answer (vehicle offline or without coverage?). The command may not have been carried out: check the latest vehicle state before sending it again.'
 				: 'The telematics unit failed or did not answer: the vehicle may be offline or without coverage.';
 		case problemTypes.internalServerError:
-			return 'INVERS had an internal error. Try again later; if it persists, give INVERS support the flow ID.';
+			return request.isCommand
+				? 'INVERS had an internal error; the command may or may not have been carried out. Check the latest vehicle state before sending it again; if the error persists, give INVERS support the flow ID.'
+				: 'INVERS had an internal error. Try again later; if it persists, give INVERS support the flow ID.';
 		default:
 			return undefined;
 	}
@@ -128,12 +130,19 @@ export function problemToNodeApiError(
 	let message: string;
 	let description: string;
 	if (status === undefined) {
-		message = request.isCommand
-			? 'The command was sent, but no answer came back: it may or may not have reached the vehicle'
-			: `The INVERS OneAPI could not be reached (${failure.code ?? 'network error'})`;
-		description = request.isCommand
-			? `${failure.code ?? 'Network error'} while waiting for the answer to ${request.method} ${request.path}. Commands are never resent automatically: check the latest vehicle state before sending it again.`
-			: `${failure.code ?? 'Network error'} on ${request.method} ${request.path}. Check the Base URL of the credential and the network; the request was retried where that was safe.`;
+		// The network code goes into the description only: n8n rewrites messages that contain one.
+		const code = failure.code ?? 'network error';
+		const timedOut = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'].includes(code);
+		if (request.isCommand) {
+			message =
+				'The command was sent, but no answer came back: it may or may not have reached the vehicle';
+			description = `${code} while waiting for the answer to ${request.method} ${request.path}. Commands are never resent automatically: check the latest vehicle state before sending it again.`;
+		} else {
+			message = timedOut
+				? 'The INVERS OneAPI did not answer in time'
+				: 'The INVERS OneAPI could not be reached';
+			description = `${code} on ${request.method} ${request.path}. ${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
+		}
 	} else if (!problem && looksLikeHtml(failure.body)) {
 		message = `The INVERS API gateway answered HTTP ${status} (${DEFAULT_TITLES[status] ?? 'error'}) with a web page instead of JSON`;
 		description = joinDescription([

@@ -61,8 +61,10 @@ export class RateLimitGate {
 				this.remaining = undefined;
 			}
 			if (this.remaining === undefined || this.remaining - this.inFlight > 0) break;
-			const wait = Math.min(this.resetAt - now + 50, maxWaitMs - waited);
-			if (wait <= 0) break;
+			const wait = this.resetAt - now + 50;
+			// A reset beyond the caller's budget is not waited for: the request goes out, and if the
+			// limit really still holds, its own 429 ends it with a clear error instead of a stall.
+			if (wait > maxWaitMs - waited) break;
 			await sleep(wait);
 			waited += wait;
 		}

@@ -1,8 +1,25 @@
 /**
+ * A token request that failed. n8n wraps it (as `cause`) in its own error; the transport finds it
+ * there by this class and reports it as a credential problem instead of a failed API call.
+ */
+export class TokenRequestError extends Error {
+	readonly name = 'TokenRequestError';
+}
+
+export function findTokenRequestError(error: unknown): TokenRequestError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		if (current instanceof TokenRequestError) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/**
  * Turns a failed token request into an error a person can act on. The original error is not
  * passed on: the request library's error carries the request configuration, Basic auth included.
  */
-export function describeTokenFailure(error: unknown, baseUrl: string): Error {
+export function describeTokenFailure(error: unknown, baseUrl: string): TokenRequestError {
 	const failure = error as {
 		code?: string;
 		response?: { status?: number };
@@ -14,20 +31,20 @@ export function describeTokenFailure(error: unknown, baseUrl: string): Error {
 	);
 	const code = failure?.code ?? failure?.cause?.code;
 	if (status === 400 || status === 401) {
-		return new Error(
+		return new TokenRequestError(
 			`INVERS rejected the Client ID or Client Secret (HTTP ${status} from ${baseUrl}). Check both in FleetControl under API clients; Client IDs often contain '#', copy them whole.`,
 		);
 	}
 	if (status === 403) {
-		return new Error(
+		return new TokenRequestError(
 			`The API client is not allowed to request tokens at ${baseUrl} (HTTP 403): ask INVERS to enable it`,
 		);
 	}
 	if (status) {
-		return new Error(`The token request to ${baseUrl} failed with HTTP ${status}`);
+		return new TokenRequestError(`The token request to ${baseUrl} failed with HTTP ${status}`);
 	}
 	const reason = code ?? (error instanceof Error ? error.message : 'unknown error');
-	return new Error(
+	return new TokenRequestError(
 		`Could not reach the INVERS OneAPI at ${baseUrl} (${reason}): check the Base URL and the network`,
 	);
 }

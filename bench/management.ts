@@ -1,0 +1,160 @@
+/**
+ * Benchmark of the Vehicle Management node against the simulator, side by side in one run:
+ *
+ *   npm run bench:management -- [--fleets 5000,20000] [--repeat 3]
+ *
+ * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
+ *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
+ * 2. Token requests per 1,000 API calls, and with a short token lifetime, per token lifetime.
+ * Targets: node time within 1.2x of the plain loop; node memory minus plain memory does not grow
+ * with the fleet; one token request per token lifetime.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+
+import { startSimulator } from '../simulator';
+import { management } from '../test/harness/params';
+import { runNode, TestCredentials } from '../test/harness/workflowRunner';
+
+function argument(name: string, fallback: string): string {
+	const index = process.argv.indexOf(`--${name}`);
+	return index > 0 ? process.argv[index + 1] : fallback;
+}
+
+interface Measurement {
+	mode: string;
+	items: number;
+	ms: number;
+	peakHeapMB: number;
+	maxRssMB: number;
+}
+
+async function measure(mode: 'node' | 'plain', url: string): Promise<Measurement> {
+	// Asynchronous: the simulator lives in this process and must keep answering meanwhile.
+	const { stdout } = await promisify(execFile)(
+		process.execPath,
+		['-r', 'ts-node/register', path.join(__dirname, 'getManyWorker.ts'), mode, url],
+		{
+			encoding: 'utf8',
+			env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
+		},
+	);
+	return JSON.parse(stdout.trim().split('\n').pop()!) as Measurement;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function getManyComparison(fleets: number[], repeat: number) {
+	console.log(
+		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs)',
+		repeat,
+	);
+	console.log(
+		'fleet   | plain ms | node ms | ratio | plain heap MB | node heap MB | heap diff MB | plain RSS MB | node RSS MB',
+	);
+	for (const fleetSize of fleets) {
+		const sim = await startSimulator({ fleetSize, port: 0 });
+		try {
+			const runs: Record<string, Measurement[]> = { plain: [], node: [] };
+			for (let i = 0; i < repeat; i++) {
+				// Alternate the order so neither side always runs on a warmer simulator.
+				for (const mode of i % 2 ? (['node', 'plain'] as const) : (['plain', 'node'] as const)) {
+					const result = await measure(mode, sim.url);
+					if (result.items !== fleetSize) throw new Error(`${mode} returned ${result.items} items`);
+					runs[mode].push(result);
+				}
+			}
+			const stat = (mode: string, key: keyof Measurement) =>
+				median(runs[mode].map((run) => run[key] as number));
+			const plainMs = stat('plain', 'ms');
+			const nodeMs = stat('node', 'ms');
+			console.log(
+				[
+					String(fleetSize).padEnd(7),
+					plainMs.toFixed(0).padStart(8),
+					nodeMs.toFixed(0).padStart(7),
+					(nodeMs / plainMs).toFixed(2).padStart(5),
+					stat('plain', 'peakHeapMB').toFixed(1).padStart(13),
+					stat('node', 'peakHeapMB').toFixed(1).padStart(12),
+					(stat('node', 'peakHeapMB') - stat('plain', 'peakHeapMB')).toFixed(1).padStart(12),
+					stat('plain', 'maxRssMB').toFixed(0).padStart(12),
+					stat('node', 'maxRssMB').toFixed(0).padStart(11),
+				].join(' | '),
+			);
+		} finally {
+			await sim.close();
+		}
+	}
+}
+
+async function tokenRequests() {
+	console.log('\n## Token requests');
+	const sim = await startSimulator({ fleetSize: 100, port: 0 });
+	try {
+		const credentials = new TestCredentials({
+			baseUrl: sim.url,
+			clientId: 'demo#client',
+			clientSecret: 'demo-secret',
+		});
+		const ids = sim.vehicleIds();
+		const callsPerRun = 100;
+		const before = sim.stats.tokenRequests;
+		for (let run = 0; run < 10; run++) {
+			const { error } = await runNode({
+				node: 'inversVehicleManagement',
+				parameters: management('get', {
+					vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				}),
+				credentials,
+				items: Array.from({ length: callsPerRun }, (_, i) => ({ id: ids[i % ids.length] })),
+			});
+			if (error) throw error;
+		}
+		console.log(
+			'1,000 Get calls in 10 executions (token lifetime 900 s): %d token request(s)',
+			sim.stats.tokenRequests - before,
+		);
+
+		// A short lifetime shows renewal: the token is fetched once per lifetime, not per call.
+		sim.config.tokenTtlSeconds = 2;
+		sim.expireTokens();
+		const shortBefore = sim.stats.tokenRequests;
+		const started = Date.now();
+		let calls = 0;
+		while (Date.now() - started < 7000) {
+			const { error } = await runNode({
+				node: 'inversVehicleManagement',
+				parameters: management('get', { vehicle: { __rl: true, mode: 'id', value: ids[0] } }),
+				credentials,
+			});
+			if (error) throw error;
+			calls++;
+		}
+		const seconds = (Date.now() - started) / 1000;
+		console.log(
+			'%d Get calls over %s s with a 2 s token lifetime: %d token request(s) (lifetimes spanned: %d)',
+			calls,
+			seconds.toFixed(1),
+			sim.stats.tokenRequests - shortBefore,
+			Math.ceil(seconds / 2),
+		);
+	} finally {
+		await sim.close();
+	}
+}
+
+async function main() {
+	const fleets = argument('fleets', '5000,20000').split(',').map(Number);
+	const repeat = Number(argument('repeat', '3'));
+	await getManyComparison(fleets, repeat);
+	await tokenRequests();
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,133 @@
+import type {
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	IRun,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { paths } from '../shared/contract';
+import { normalizeBaseUrl } from '../shared/transport/baseUrl';
+import { amqpTargetFromCredential } from './amqp/connect';
+import { ConsumerSession } from './amqp/consumerSession';
+import { inversOneApiConnectionTest } from './credentialTest';
+import { triggerProperties } from './description';
+import { EventPipeline } from './eventPipeline';
+import { readSettings } from './settings';
+
+export class InversTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'INVERS Trigger',
+		name: 'inversTrigger',
+		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["queues"]}}',
+		description:
+			'Starts the workflow on INVERS fleet events (vehicle changes, vehicle states, trips)',
+		eventTriggerDescription: 'Waiting for an INVERS event',
+		defaults: { name: 'INVERS Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'inversOneApi', required: true, testedBy: 'inversOneApiConnectionTest' }],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		credentialTest: { inversOneApiConnectionTest },
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const node = this.getNode();
+		const settings = readSettings(this);
+		const credentials = await this.getCredentials('inversOneApi');
+		const target = amqpTargetFromCredential(credentials);
+		// A test run waits for one event: one at a time, so no other message is held back meanwhile.
+		const manual = this.getMode() === 'manual';
+		if (manual) settings.prefetch = 1;
+		const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+
+		const pipeline = new EventPipeline(
+			settings,
+			{
+				// Resolved at call time: for test runs n8n replaces `emit` after trigger() returned.
+				emit: (data, done) => this.emit(data, undefined, done),
+				createDeferred: () => this.helpers.createDeferredPromise<IRun>(),
+				logger: this.logger,
+				fetchVehicle: async (vehicleId) =>
+					(await this.helpers.httpRequestWithAuthentication.call(this, 'inversOneApi', {
+						method: 'GET',
+						url: `${baseUrl}${paths.vehicle(vehicleId)}`,
+						json: true,
+					})) as IDataObject,
+				onManualEmit: () => void session.cancelConsumers(),
+			},
+			manual,
+		);
+
+		const workflow = this.getWorkflow();
+		const session = new ConsumerSession(
+			target,
+			{
+				queues: settings.queues,
+				prefetch: settings.prefetch,
+				createQueueIfMissing: settings.createQueueIfMissing,
+				reconnectGiveUpMs: settings.reconnectGiveUpMs,
+				connectionName: `n8n workflow ${workflow.id ?? ''} / ${node.name}`,
+				startPaused: manual,
+			},
+			{
+				onDelivery: (delivery) => pipeline.handle(delivery),
+				onGiveUp: (error) => this.emitError(new NodeOperationError(node, error.message)),
+			},
+			this.logger,
+		);
+		try {
+			await session.start();
+		} catch (error) {
+			await session.shutdown();
+			throw new NodeOperationError(node, (error as Error).message, {
+				description:
+					'The INVERS Trigger could not start consuming. The message names the part to check.',
+			});
+		}
+
+		const logSummary = (left: number) =>
+			this.logger.info('INVERS Trigger stopped', {
+				...pipeline.stats,
+				reconnects: session.reconnects,
+				unansweredAtClose: left,
+			});
+
+		const stop = async (drainBoundMs: number) => {
+			const left = await pipeline.drain(drainBoundMs);
+			pipeline.dispose();
+			await session.shutdown();
+			logSummary(left);
+		};
+
+		let closing: Promise<void> | undefined;
+		const closeFunction = async () => {
+			closing ??= (async () => {
+				pipeline.beginClose();
+				await session.cancelConsumers();
+				if (manual) {
+					// n8n awaits this before it reports the test run finished, so waiting here for the
+					// run would wait forever: acknowledge in the background, bounded by the timeout.
+					void stop(settings.executionTimeoutMs);
+					return;
+				}
+				await stop(settings.closeTimeoutMs);
+			})();
+			await closing;
+		};
+
+		return {
+			closeFunction,
+			// A test run starts consuming only once n8n listens for the one event.
+			manualTriggerFunction: async () => await session.startConsuming(),
+		};
+	}
+}

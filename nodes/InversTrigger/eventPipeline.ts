@@ -1,0 +1,377 @@
+import type { IDataObject, INodeExecutionData, ITriggerFunctions, Logger } from 'n8n-workflow';
+
+import { events } from '../shared/contract';
+import type { ExecutionOutcome, Settlement } from './ack/ackModes';
+import { outcomeOfRun, settlementFor } from './ack/ackModes';
+import type { Delivery } from './amqp/delivery';
+import { DedupeWindow } from './dedupe';
+import { VehicleCache } from './enrichment/vehicleCache';
+import { filterOutReason } from './events/filters';
+import type { ParsedEvent } from './events/parseEvent';
+import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent';
+import type { DeliveryInfo } from './events/toItem';
+import { eventToItem } from './events/toItem';
+import type { TriggerSettings } from './settings';
+import { DEDUPE_MAX_ENTRIES } from './settings';
+import { cancellableDelay } from './timers';
+
+/** The deferred run `emit` resolves when the execution finished (n8n-workflow does not export it). */
+export type DeferredRun = NonNullable<Parameters<ITriggerFunctions['emit']>[2]>;
+
+/** What the pipeline needs from the trigger context. */
+export interface PipelineHost {
+	/** Starts one execution; `done` resolves with the run when it finished. */
+	emit(data: INodeExecutionData[][], done?: DeferredRun): void;
+	createDeferred(): DeferredRun;
+	logger: Logger;
+	/** Fetches a vehicle through the REST API (Include Vehicle). */
+	fetchVehicle?: (vehicleId: string) => Promise<IDataObject>;
+	/** Manual test run: called once the one event was emitted. */
+	onManualEmit?: () => void;
+}
+
+export interface PipelineStats {
+	received: number;
+	emitted: number;
+	filtered: number;
+	duplicates: number;
+	malformed: number;
+	acked: number;
+	requeued: number;
+	rejected: number;
+	timedOut: number;
+	/** Answers not sent because the delivery's channel had died (the broker redelivers). */
+	stale: number;
+}
+
+interface Running {
+	deadline: number;
+	finish: (outcome: ExecutionOutcome) => void;
+}
+
+const MALFORMED_TEXT: Record<string, string> = {
+	notJson: 'The message is not JSON',
+	notAnObject: 'The message is JSON but not an object',
+	noMetadata: 'The message has no metadata',
+	noId: 'The message has no event ID (metadata.id or message_id)',
+	noType: 'The message has no event type (metadata.type or the AMQP type)',
+	tooLarge: 'The message is larger than the Max Message Size option',
+};
+
+/**
+ * Everything between a delivery and its answer to the broker: size check, parsing, filtering,
+ * de-duplication, enrichment, the execution, and the acknowledgement the mode asks for. Every
+ * delivery gets exactly one answer, whatever happens (n8n's RabbitMQ trigger failure #1).
+ */
+export class EventPipeline {
+	readonly stats: PipelineStats = {
+		received: 0,
+		emitted: 0,
+		filtered: 0,
+		duplicates: 0,
+		malformed: 0,
+		acked: 0,
+		requeued: 0,
+		rejected: 0,
+		timedOut: 0,
+		stale: 0,
+	};
+
+	private readonly running = new Set<Running>();
+	private active = 0;
+	private idleWaiters: Array<() => void> = [];
+	private closing = false;
+	private manualEmitted = false;
+	private disposed = false;
+	private sweeper?: NodeJS.Timeout;
+	private readonly dedupe?: DedupeWindow<Delivery>;
+	private readonly vehicles?: VehicleCache;
+
+	constructor(
+		private readonly settings: TriggerSettings,
+		private readonly host: PipelineHost,
+		private readonly manual: boolean,
+	) {
+		if (settings.deduplicate) {
+			this.dedupe = new DedupeWindow<Delivery>(DEDUPE_MAX_ENTRIES, settings.dedupeWindowMs);
+		}
+		if (settings.includeVehicle && host.fetchVehicle) {
+			this.vehicles = new VehicleCache(settings.vehicleCacheTtlMs, host.fetchVehicle);
+		}
+	}
+
+	/** Deliveries being processed, including ones waiting for their execution. */
+	get inFlight(): number {
+		return this.active;
+	}
+
+	handle(delivery: Delivery): void {
+		this.active++;
+		this.process(delivery)
+			.catch((error) => {
+				// Unexpected: still answer, so the queue never stalls; a second failure dead-letters.
+				this.host.logger.error(
+					`INVERS Trigger: processing a message from queue "${delivery.queue}" failed: ${(error as Error).message}`,
+				);
+				this.answer(delivery, delivery.redelivered ? 'reject' : 'requeue');
+			})
+			.finally(() => {
+				this.active--;
+				if (this.active === 0) this.wakeIdleWaiters();
+			});
+	}
+
+	private async process(delivery: Delivery): Promise<void> {
+		this.stats.received++;
+		if (this.closing || (this.manual && this.manualEmitted)) {
+			this.answer(delivery, 'requeue');
+			return;
+		}
+		const { content, properties } = delivery.message;
+		if (content.length > this.settings.maxMessageBytes) {
+			await this.malformed(delivery, 'tooLarge');
+			return;
+		}
+		const parsed = parseEvent(content, properties);
+		if (!parsed.ok) {
+			await this.malformed(delivery, parsed.reason);
+			return;
+		}
+		const event = parsed.event;
+		const filteredBy = filterOutReason(event, this.settings.filter);
+		if (filteredBy) {
+			// Still useful to the cache: a filtered-out VehicleChanged tells the current vehicle.
+			this.rememberVehicle(event);
+			this.stats.filtered++;
+			this.answer(delivery, 'ack');
+			this.host.logger.debug('INVERS Trigger: event filtered out', {
+				eventId: event.id,
+				eventType: event.type,
+				filteredBy,
+			});
+			return;
+		}
+		if (this.dedupe) {
+			const verdict = this.dedupe.check(event.id, delivery);
+			if (verdict.kind === 'duplicate') {
+				this.stats.duplicates++;
+				this.answer(delivery, 'ack');
+				this.host.logger.debug('INVERS Trigger: duplicate event acknowledged', {
+					eventId: event.id,
+				});
+				return;
+			}
+			// A copy of an event still running: it is answered together with the original.
+			if (verdict.kind === 'parked') return;
+		}
+		let completed = false;
+		try {
+			await this.startExecution(delivery, event);
+			completed = true;
+		} finally {
+			// Failed unexpectedly: copies parked on this event must not wait for an answer forever.
+			if (!completed) this.releaseParked(event.id);
+		}
+	}
+
+	/** Forgets an event that did not run, returning copies parked on it to the queue. */
+	private releaseParked(eventId: string): void {
+		for (const copy of this.dedupe?.finish(eventId, false) ?? []) this.answer(copy, 'requeue');
+	}
+
+	private async startExecution(delivery: Delivery, event: ParsedEvent): Promise<void> {
+		const { mode, onFailure } = { mode: this.settings.ackMode, onFailure: this.settings.onFailure };
+		if (this.manual) {
+			this.manualEmitted = true;
+			this.host.onManualEmit?.();
+		}
+		if (mode === 'immediately') {
+			this.answer(delivery, 'ack');
+			this.dedupe?.finish(event.id, true);
+		}
+		this.rememberVehicle(event);
+		const item = eventToItem(event, deliveryInfo(delivery), {
+			simplify: this.settings.simplify,
+			includeRaw: this.settings.includeRaw,
+		});
+		await this.enrich(event, item);
+		if (this.closing && mode !== 'immediately') {
+			// Deactivated while the vehicle was fetched: leave the event to the next consumer.
+			this.answer(delivery, 'requeue');
+			this.releaseParked(event.id);
+			return;
+		}
+		if (mode === 'immediately') {
+			this.emit(item);
+			return;
+		}
+		const outcome = await this.execute(item, event.id);
+		const settlement = settlementFor(mode, outcome, delivery.redelivered, onFailure);
+		this.answer(delivery, settlement);
+		const parked = this.dedupe?.finish(event.id, settlement === 'ack') ?? [];
+		for (const copy of parked) {
+			const copySettlement = settlementFor(mode, outcome, copy.redelivered, onFailure);
+			if (copySettlement === 'ack') this.stats.duplicates++;
+			this.answer(copy, copySettlement);
+		}
+	}
+
+	private async malformed(delivery: Delivery, reason: string): Promise<void> {
+		this.stats.malformed++;
+		const messageId = delivery.message.properties.messageId as string | undefined;
+		// Ids and sizes only: the payload may hold personal or secret data.
+		this.host.logger.warn(
+			`INVERS Trigger: malformed message in queue "${delivery.queue}" (${reason}), ${this.settings.onMalformed === 'reject' ? 'rejected' : 'passed on as an error item'}`,
+			{ messageId, bytes: delivery.message.content.length, reason },
+		);
+		if (this.settings.onMalformed === 'reject' || this.manual) {
+			// Manual test runs wait for a real event; a malformed one is rejected, not shown.
+			this.answer(delivery, 'reject');
+			return;
+		}
+		const item: IDataObject = {
+			error: MALFORMED_TEXT[reason] ?? 'The message is malformed',
+			reason,
+			messageId: messageId ?? null,
+			sizeBytes: delivery.message.content.length,
+			queue: delivery.queue,
+			redelivered: delivery.redelivered,
+		};
+		const mode = this.settings.ackMode;
+		if (mode === 'immediately') {
+			this.answer(delivery, 'ack');
+			this.emit(item);
+			return;
+		}
+		const outcome = await this.execute(item, messageId);
+		this.answer(
+			delivery,
+			settlementFor(mode, outcome, delivery.redelivered, this.settings.onFailure),
+		);
+	}
+
+	private rememberVehicle(event: ParsedEvent): void {
+		if (!this.vehicles || event.type !== events.types.vehicleChanged) return;
+		if (!isInterpretable(event)) return;
+		const vehicleId = eventVehicleId(event);
+		if (vehicleId) this.vehicles.replace(vehicleId, event.data.vehicle);
+	}
+
+	/** Include Vehicle: a failed fetch never loses the event, it is reported on the item. */
+	private async enrich(event: ParsedEvent, item: IDataObject): Promise<void> {
+		if (!this.vehicles || event.type !== events.types.vehicleStateRecorded) return;
+		const vehicleId = eventVehicleId(event);
+		if (!vehicleId) return;
+		try {
+			item.vehicle = await this.vehicles.get(vehicleId);
+		} catch (error) {
+			const failure = error as { message?: string; httpCode?: string };
+			item.vehicle = null;
+			item.enrichmentError = `Fetching vehicle ${vehicleId} failed${failure.httpCode ? ` (HTTP ${failure.httpCode})` : ''}: ${failure.message ?? 'unknown error'}`;
+		}
+	}
+
+	private emit(item: IDataObject, done?: DeferredRun): void {
+		this.stats.emitted++;
+		this.host.emit([[{ json: item }]], done);
+	}
+
+	/** Starts the execution and waits for it, at most the execution timeout. */
+	private async execute(item: IDataObject, eventId: string | undefined): Promise<ExecutionOutcome> {
+		const done = this.host.createDeferred();
+		let running: Running | undefined;
+		const outcome = await new Promise<ExecutionOutcome>((resolve) => {
+			running = { deadline: Date.now() + this.settings.executionTimeoutMs, finish: resolve };
+			this.running.add(running);
+			this.startSweeper();
+			done.promise.then(
+				(run) => resolve(outcomeOfRun(run)),
+				() => resolve('failure'),
+			);
+			try {
+				this.emit(item, done);
+			} catch (error) {
+				this.host.logger.error(
+					`INVERS Trigger: starting the workflow failed: ${(error as Error).message}`,
+				);
+				resolve('failure');
+			}
+		});
+		if (running) this.running.delete(running);
+		if (outcome === 'timeout' && !this.disposed) {
+			this.stats.timedOut++;
+			this.host.logger.warn(
+				`INVERS Trigger: execution of event ${eventId ?? '(no id)'} did not finish within ${this.settings.executionTimeoutMs / 1000} s; releasing the event as the acknowledge mode says`,
+			);
+		}
+		return outcome;
+	}
+
+	/** One timer for all running executions instead of one per event. */
+	private startSweeper(): void {
+		if (this.sweeper) return;
+		const period = Math.min(5_000, Math.max(50, this.settings.executionTimeoutMs / 4));
+		this.sweeper = setInterval(() => {
+			const now = Date.now();
+			for (const running of this.running) {
+				if (running.deadline <= now) running.finish('timeout');
+			}
+		}, period);
+		this.sweeper.unref();
+	}
+
+	private answer(delivery: Delivery, settlement: Settlement): void {
+		if (delivery.isSettled) return;
+		if (!delivery.settle(settlement)) {
+			this.stats.stale++;
+			return;
+		}
+		if (settlement === 'ack') this.stats.acked++;
+		else if (settlement === 'requeue') this.stats.requeued++;
+		else this.stats.rejected++;
+	}
+
+	/** Closing: no new executions start; deliveries still arriving go back to the queue. */
+	beginClose(): void {
+		this.closing = true;
+	}
+
+	/** Waits until every delivery was answered, at most `timeoutMs`; returns how many are left. */
+	async drain(timeoutMs: number): Promise<number> {
+		if (this.active === 0) return 0;
+		const abort = new AbortController();
+		await Promise.race([
+			new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
+			cancellableDelay(timeoutMs, abort.signal),
+		]);
+		abort.abort();
+		return this.active;
+	}
+
+	/** Ends the waits of executions still running (their channel is closed: nothing is sent). */
+	dispose(): void {
+		this.disposed = true;
+		if (this.sweeper) clearInterval(this.sweeper);
+		this.sweeper = undefined;
+		for (const running of this.running) running.finish('timeout');
+		this.wakeIdleWaiters();
+	}
+
+	private wakeIdleWaiters(): void {
+		const waiters = this.idleWaiters;
+		this.idleWaiters = [];
+		for (const wake of waiters) wake();
+	}
+}
+
+function deliveryInfo(delivery: Delivery): DeliveryInfo {
+	const { fields, properties } = delivery.message;
+	return {
+		queue: delivery.queue,
+		redelivered: delivery.redelivered,
+		raw: () => ({
+			properties: { ...properties } as IDataObject,
+			fields: { ...fields } as IDataObject,
+		}),
+	};
+}

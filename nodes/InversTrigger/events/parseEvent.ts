@@ -1,0 +1,141 @@
+import { DateTime } from 'luxon';
+
+import { events } from '../../shared/contract';
+
+/** The envelope fields every event carries [doc], read tolerantly. */
+export interface ParsedEvent {
+	id: string;
+	/** The current name of the type (a predecessor Messaging API name is mapped to it). */
+	type: string;
+	/** The name as received, when it was a predecessor name. */
+	legacyType?: string;
+	schemaMajorVersion?: number;
+	/** ISO-8601 UTC when parsable, else the string as received. */
+	occurredAt?: string;
+	flowId?: string;
+	data: Record<string, unknown>;
+	envelope: Record<string, unknown>;
+}
+
+export type ParseResult =
+	| { ok: true; event: ParsedEvent }
+	| { ok: false; reason: 'notJson' | 'notAnObject' | 'noMetadata' | 'noId' | 'noType' };
+
+/** The AMQP properties INVERS sets to mirror the envelope [doc]; used where the body lacks one. */
+export interface EnvelopeProperties {
+	messageId?: unknown;
+	type?: unknown;
+	timestamp?: unknown;
+	correlationId?: unknown;
+	headers?: Record<string, unknown>;
+}
+
+/** Schema versions this package interprets; a newer one passes through untouched. */
+export const SUPPORTED_SCHEMA_MAJOR_VERSION = 1;
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+function asText(value: unknown): string | undefined {
+	if (typeof value === 'string' && value !== '') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+/** Timestamps are UTC ISO-8601 with `Z` [doc]; epoch seconds come from the AMQP property. */
+export function normalizeTimestamp(value: unknown): string | undefined {
+	if (typeof value === 'string' && value !== '') {
+		const parsed = DateTime.fromISO(value, { zone: 'utc' });
+		return parsed.isValid ? (parsed.toISO() ?? value) : value;
+	}
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		return DateTime.fromSeconds(value, { zone: 'utc' }).toISO() ?? undefined;
+	}
+	return undefined;
+}
+
+/** Maps a predecessor Messaging API type name to the current one. */
+export function canonicalEventType(type: string): string {
+	return events.legacyTypeAliases[type] ?? type;
+}
+
+/**
+ * Turns a message body into an event. Never throws: anything unusable comes back as a reason,
+ * so the caller can reject it without the payload ever reaching a log.
+ */
+export function parseEvent(content: Buffer, properties: EnvelopeProperties = {}): ParseResult {
+	let body: unknown;
+	try {
+		body = JSON.parse(content.toString('utf8'));
+	} catch {
+		return { ok: false, reason: 'notJson' };
+	}
+	const envelope = asRecord(body);
+	if (!envelope) return { ok: false, reason: 'notAnObject' };
+	const metadata = asRecord(envelope.metadata);
+	if (!metadata) return { ok: false, reason: 'noMetadata' };
+
+	const id = asText(metadata.id) ?? asText(properties.messageId);
+	if (!id) return { ok: false, reason: 'noId' };
+	// The predecessor Messaging API called the field `message_type` [doc].
+	const receivedType =
+		asText(metadata.type) ??
+		asText(metadata.message_type) ??
+		asText(envelope.message_type) ??
+		asText(properties.type);
+	if (!receivedType) return { ok: false, reason: 'noType' };
+	const type = canonicalEventType(receivedType);
+
+	const versionValue =
+		metadata.schema_major_version ?? properties.headers?.[events.schemaMajorVersionHeader];
+	const schemaMajorVersion =
+		versionValue === undefined || versionValue === null || versionValue === ''
+			? undefined
+			: Number(versionValue);
+
+	return {
+		ok: true,
+		event: {
+			id,
+			type,
+			legacyType: type !== receivedType ? receivedType : undefined,
+			schemaMajorVersion: Number.isFinite(schemaMajorVersion) ? schemaMajorVersion : undefined,
+			occurredAt:
+				normalizeTimestamp(metadata.occurred_at) ?? normalizeTimestamp(properties.timestamp),
+			flowId: asText(metadata.flow_id) ?? asText(properties.correlationId),
+			data: asRecord(envelope.data) ?? {},
+			envelope,
+		},
+	};
+}
+
+/** Whether this package knows the event's layout (known type, schema version not newer). */
+export function isInterpretable(event: ParsedEvent): boolean {
+	const known =
+		event.type === events.types.vehicleChanged || event.type === events.types.vehicleStateRecorded;
+	return (
+		known &&
+		(event.schemaMajorVersion === undefined ||
+			event.schemaMajorVersion <= SUPPORTED_SCHEMA_MAJOR_VERSION)
+	);
+}
+
+/** The vehicle an event is about, wherever its layout keeps it. */
+export function eventVehicleId(event: ParsedEvent): string | undefined {
+	const data = event.data;
+	const vehicle = asRecord(data.vehicle);
+	return (
+		asText(data[events.stateRecordedVehicleIdField]) ??
+		asText(vehicle?.id) ??
+		asText(data.vehicleId)
+	);
+}
+
+/** VehicleChanged reasons (open list), empty for other types. */
+export function eventReasons(event: ParsedEvent): string[] {
+	const reasons = event.data.reasons;
+	return Array.isArray(reasons) ? reasons.filter((r): r is string => typeof r === 'string') : [];
+}

@@ -1,0 +1,92 @@
+import type { ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { AckMode, FailureAction } from './ack/ackModes';
+import type { EventFilter } from './events/filters';
+import { splitList } from './events/filters';
+import { canonicalEventType } from './events/parseEvent';
+
+export interface TriggerSettings {
+	queues: string[];
+	filter: EventFilter;
+	ackMode: AckMode;
+	onFailure: FailureAction;
+	simplify: boolean;
+	includeVehicle: boolean;
+	includeRaw: boolean;
+	prefetch: number;
+	executionTimeoutMs: number;
+	closeTimeoutMs: number;
+	reconnectGiveUpMs: number;
+	maxMessageBytes: number;
+	onMalformed: 'reject' | 'emitError';
+	deduplicate: boolean;
+	dedupeWindowMs: number;
+	vehicleCacheTtlMs: number;
+	createQueueIfMissing: boolean;
+}
+
+/** At most this many event IDs are remembered for de-duplication. */
+export const DEDUPE_MAX_ENTRIES = 10_000;
+
+function positive(value: unknown, fallback: number): number {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+/** Zero allowed (no wait, no cache); anything unreadable falls back. */
+function nonNegative(value: unknown, fallback: number): number {
+	const number = Number(value ?? fallback);
+	return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+export function readSettings(context: ITriggerFunctions): TriggerSettings {
+	const queues = [...new Set(splitList(context.getNodeParameter('queues', '')))];
+	if (!queues.length) {
+		throw new NodeOperationError(context.getNode(), 'Enter at least one queue name', {
+			description: 'FleetControl shows the queue of each topic the event consumer subscribed to',
+		});
+	}
+	const filter: EventFilter = {};
+	if (context.getNodeParameter('eventTypeMode', 'all') === 'selected') {
+		const types = [
+			...splitList(context.getNodeParameter('eventTypes', [])),
+			...splitList(context.getNodeParameter('otherEventTypes', '')),
+		];
+		if (!types.length) {
+			throw new NodeOperationError(context.getNode(), 'Choose at least one event type', {
+				description: 'Or set Event Types to All',
+			});
+		}
+		filter.types = new Set(types.map(canonicalEventType));
+	}
+	const filters = context.getNodeParameter('filters', {}) as {
+		reasons?: string[] | string;
+		vehicleIds?: string;
+	};
+	const reasons = splitList(filters.reasons);
+	if (reasons.length) filter.reasons = new Set(reasons);
+	const vehicleIds = splitList(filters.vehicleIds);
+	if (vehicleIds.length) filter.vehicleIds = new Set(vehicleIds);
+
+	const options = context.getNodeParameter('options', {}) as Record<string, unknown>;
+	return {
+		queues,
+		filter,
+		ackMode: context.getNodeParameter('ackMode', 'executionFinished') as AckMode,
+		onFailure: context.getNodeParameter('onFailure', 'requeueOnce') as FailureAction,
+		simplify: context.getNodeParameter('simplify', true) as boolean,
+		includeVehicle: context.getNodeParameter('includeVehicle', false) as boolean,
+		includeRaw: options.includeRaw === true,
+		prefetch: Math.floor(positive(options.prefetch, 10)),
+		executionTimeoutMs: positive(options.executionTimeout, 1500) * 1000,
+		closeTimeoutMs: nonNegative(options.closeTimeout, 30) * 1000,
+		reconnectGiveUpMs: positive(options.reconnectGiveUpAfter, 600) * 1000,
+		maxMessageBytes: positive(options.maxMessageSizeKb, 1024) * 1024,
+		onMalformed: options.onMalformed === 'emitError' ? 'emitError' : 'reject',
+		deduplicate: options.deduplicate !== false,
+		dedupeWindowMs: positive(options.dedupeWindow, 60) * 60_000,
+		vehicleCacheTtlMs: nonNegative(options.vehicleCacheTtl, 300) * 1000,
+		createQueueIfMissing: options.createQueueIfMissing === true,
+	};
+}

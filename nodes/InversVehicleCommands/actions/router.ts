@@ -1,0 +1,8 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { route } from '../../shared/execution/router';
+import * as vehicle from './vehicle';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await route.call(this, { vehicle: vehicle.operations });
+}

@@ -1,0 +1,55 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchVehicles } from '../shared/methods/searchVehicles';
+import { router } from './actions/router';
+import * as vehicle from './actions/vehicle';
+import * as vehicleModel from './actions/vehicleModel';
+import { getVehicleModels } from './methods/getVehicleModels';
+
+export class InversVehicleLifecycle implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'INVERS Vehicle Lifecycle',
+		name: 'inversVehicleLifecycle',
+		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Add vehicles to an INVERS fleet by their telematics unit, remove (archive) them, and list the vehicle models a telematics brand supports',
+		defaults: { name: 'INVERS Vehicle Lifecycle' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'inversOneApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Vehicle', value: 'vehicle' },
+					{ name: 'Vehicle Model', value: 'vehicleModel' },
+				],
+				default: 'vehicle',
+			},
+			...vehicle.description,
+			...vehicleModel.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchVehicles },
+		loadOptions: { getVehicleModels },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,153 @@
+import type { EventEmitter } from 'node:events';
+
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { connect } from 'amqplib';
+
+import { events } from '../nodes/shared/contract';
+
+/**
+ * Publishes simulator events to a RabbitMQ the way the INVERS Events API delivers them: a topic
+ * exchange, one durable queue per topic (bound by event type), each with a dead-letter exchange
+ * and dead-letter queue, and AMQP properties mirroring the envelope [doc].
+ */
+
+export interface EventEnvelope {
+	metadata: {
+		id: string;
+		type: string;
+		schema_major_version?: number;
+		occurred_at?: string;
+		flow_id?: string;
+	};
+	data: unknown;
+}
+
+export interface TopicDefinition {
+	/** Topic name, part of the queue name: `fleet-<fleetId>.<name>`. */
+	name: string;
+	/** Event types the topic holds (routing keys of its binding). */
+	eventTypes: string[];
+	/** Queue name instead of `fleet-<fleetId>.<name>`. */
+	queue?: string;
+}
+
+export interface AmqpPublisherOptions {
+	url?: string;
+	exchange?: string;
+	fleetId?: string;
+	topics?: TopicDefinition[];
+}
+
+export interface AmqpPublisher {
+	/** Queue name per topic name. */
+	readonly queues: Record<string, string>;
+	/** Dead-letter queue per topic name. */
+	readonly deadLetterQueues: Record<string, string>;
+	readonly exchange: string;
+	/** Resolves once the broker confirmed the message. */
+	publish(envelope: EventEnvelope): Promise<void>;
+	/** Publishes a raw body with the given routing key (malformed-message tests). */
+	publishRaw(routingKey: string, body: Buffer, properties?: Record<string, unknown>): Promise<void>;
+	close(): Promise<void>;
+}
+
+export const DEFAULT_TOPICS: TopicDefinition[] = [
+	{ name: 'vehicle-changes', eventTypes: [events.types.vehicleChanged] },
+	{ name: 'vehicle-states', eventTypes: [events.types.vehicleStateRecorded] },
+	{ name: 'trips', eventTypes: ['TripStarted', 'TripEnded', 'TripMetricsReady'] },
+];
+
+/** AMQP properties of an event as INVERS sets them [doc]. */
+export function eventProperties(envelope: EventEnvelope) {
+	const { metadata } = envelope;
+	const occurredAt = metadata.occurred_at ? Date.parse(metadata.occurred_at) : Date.now();
+	return {
+		messageId: metadata.id,
+		type: metadata.type,
+		timestamp: Math.floor(occurredAt / 1000),
+		correlationId: metadata.flow_id,
+		headers: { [events.schemaMajorVersionHeader]: metadata.schema_major_version ?? 1 },
+		contentType: 'application/json',
+		persistent: true,
+	};
+}
+
+export async function createAmqpPublisher(
+	options: AmqpPublisherOptions = {},
+): Promise<AmqpPublisher> {
+	const url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
+	const exchange = options.exchange ?? 'invers.events';
+	const fleetId = options.fleetId ?? 'demo';
+	const topics = options.topics ?? DEFAULT_TOPICS;
+	const deadLetterExchange = `${exchange}.dead-letter`;
+
+	const connection: ChannelModel = await connect(url);
+	connection.on('error', () => undefined);
+	const channel: ConfirmChannel = await connection.createConfirmChannel();
+	channel.on('error', () => undefined);
+
+	await channel.assertExchange(exchange, 'topic', { durable: true });
+	await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
+	const queues: Record<string, string> = {};
+	const deadLetterQueues: Record<string, string> = {};
+	for (const topic of topics) {
+		const queue = topic.queue ?? `fleet-${fleetId}.${topic.name}`;
+		const deadLetterQueue = `${queue}.dead-letter`;
+		await channel.assertQueue(deadLetterQueue, { durable: true });
+		await channel.bindQueue(deadLetterQueue, deadLetterExchange, queue);
+		await channel.assertQueue(queue, {
+			durable: true,
+			deadLetterExchange,
+			deadLetterRoutingKey: queue,
+		});
+		for (const eventType of topic.eventTypes) {
+			await channel.bindQueue(queue, exchange, eventType);
+		}
+		queues[topic.name] = queue;
+		deadLetterQueues[topic.name] = deadLetterQueue;
+	}
+
+	async function send(
+		routingKey: string,
+		body: Buffer,
+		properties: Record<string, unknown>,
+	): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			channel.publish(exchange, routingKey, body, properties, (error) =>
+				error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+			);
+		});
+	}
+
+	return {
+		queues,
+		deadLetterQueues,
+		exchange,
+		async publish(envelope) {
+			await send(
+				envelope.metadata.type,
+				Buffer.from(JSON.stringify(envelope)),
+				eventProperties(envelope),
+			);
+		},
+		async publishRaw(routingKey, body, properties = {}) {
+			await send(routingKey, body, { persistent: true, ...properties });
+		},
+		async close() {
+			await channel.close().catch(() => undefined);
+			await connection.close().catch(() => undefined);
+		},
+	};
+}
+
+/**
+ * Wires the simulator's event stream to the broker: `attachPublisher(sim.events, publisher)`.
+ * Returns a function that detaches it. Publish failures are re-emitted as 'publishError'.
+ */
+export function attachPublisher(source: EventEmitter, publisher: AmqpPublisher): () => void {
+	const listener = (envelope: EventEnvelope) => {
+		publisher.publish(envelope).catch((error) => source.emit('publishError', error));
+	};
+	source.on('event', listener);
+	return () => source.off('event', listener);
+}

@@ -1,0 +1,295 @@
+import { LoadOptionsContext } from 'n8n-core';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
+import { problemTypes, SETUP_STATUS_FIELD } from '../../nodes/shared/contract';
+import { vehicleById } from '../harness/params';
+import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
+import { buildWorkflow, runNode } from '../harness/workflowRunner';
+import { COMMAND_ROUTE, requestsTo, runCommands, sendCommandParameters } from './commandsTestKit';
+
+const SETUP_DELAY_MS = 300;
+const sim = useSimulator({ fleetSize: 20, setupDelayMs: SETUP_DELAY_MS });
+
+const ID3 = '01HQJGXPRPG4179ZPNB83WVTE8';
+const NIU_NQI = '01HQNGRMFD70AH9ZTK3YJK33TN';
+const ADD_ROUTE = 'POST /vehicles';
+
+function lifecycle(
+	resource: string,
+	operation: string,
+	parameters: IDataObject,
+	items?: IDataObject[],
+	continueOnFail = false,
+) {
+	return runNode({
+		node: 'inversVehicleLifecycle',
+		parameters: { resource, operation, ...parameters } as INodeParameters,
+		credentials: simulatorCredentials(sim()),
+		items,
+		continueOnFail,
+	});
+}
+
+function addParameters(overrides: IDataObject = {}): IDataObject {
+	return {
+		telematicsBrand: 'CLOUDBOXX',
+		telematicsUnitId: 'CBX-10001',
+		vehicleModelId: ID3,
+		unitPassword: 'unit-secret',
+		...overrides,
+	};
+}
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+}
+
+describe('Add Vehicle', () => {
+	test('adds with master data, custom fields, tags and status; setup PENDING, later SUCCEEDED', async () => {
+		const { items, error } = await lifecycle(
+			'vehicle',
+			'add',
+			addParameters({
+				telematicsUnitId: 'CBX-10010',
+				masterData: { vin: 'WVWZZZE1ZMP012345', license_plate: 'B-NX 42', custom_name: 'New ID.3' },
+				customFields: { field: [{ name: 'station', value: 'BER Airport' }] },
+				additionalFields: { tags: 'airport, ev', operationStatus: 'GARAGE' },
+			}),
+		);
+		expect(error).toBeUndefined();
+		const vehicle = items[0].json;
+		const id = vehicle.id as string;
+		expect(vehicle).toMatchObject({
+			[SETUP_STATUS_FIELD]: 'PENDING',
+			master_data: { vin: 'WVWZZZE1ZMP012345', license_plate: 'B-NX 42', brand: 'Volkswagen' },
+			custom_fields: { station: 'BER Airport' },
+			tags: ['airport', 'ev'],
+			operation_status: { value: 'GARAGE' },
+			telematics_unit: { id: 'CBX-10010', brand: 'CLOUDBOXX' },
+		});
+		expect(vehicle.flow_id).toMatch(/[0-9a-f-]{36}/);
+		expect(sim().getVehicle(id)?.[SETUP_STATUS_FIELD]).toBe('PENDING');
+
+		// Until setup has finished the vehicle refuses commands, with a hint to wait.
+		const early = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
+		expect(early.error?.message).toBe('Conflicting setup status');
+
+		await until(() => sim().getVehicle(id)?.[SETUP_STATUS_FIELD] === 'SUCCEEDED');
+		const later = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
+		expect(later.error).toBeUndefined();
+	});
+
+	test('adds with an OEM credentials ID instead of a unit password', async () => {
+		const { items, error } = await lifecycle(
+			'vehicle',
+			'add',
+			addParameters({
+				telematicsBrand: 'NIU',
+				telematicsUnitId: 'NIU-20001',
+				vehicleModelId: NIU_NQI,
+				unitPassword: '',
+				credentialsId: 'oem-credentials-1',
+			}),
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({
+			master_data: { vehicle_type: 'MOPED' },
+			operation_status: { value: 'OPERATING' },
+		});
+	});
+
+	test.each([
+		[
+			'both',
+			{ credentialsId: 'oem-1', unitPassword: 'pw' },
+			'Both "OEM Credentials ID" and "Unit Password" are set',
+		],
+		[
+			'neither',
+			{ credentialsId: '', unitPassword: '' },
+			'Neither "OEM Credentials ID" nor "Unit Password" is set',
+		],
+		[
+			'bad VIN',
+			{ masterData: { vin: 'WVWZZZE1ZMP01234O' } },
+			'The field "VIN" holds "WVWZZZE1ZMP01234O"',
+		],
+		[
+			'long plate',
+			{ masterData: { license_plate: 'X'.repeat(31) } },
+			'The field "License Plate" is too long',
+		],
+		['no unit', { telematicsUnitId: '  ' }, 'The field "Telematics Unit ID" is empty'],
+	])('%s: a clear error naming the fields, nothing sent', async (_case, overrides, message) => {
+		const before = requestsTo(sim(), ADD_ROUTE);
+		const { error } = await lifecycle('vehicle', 'add', addParameters(overrides as IDataObject));
+		expect(error?.message).toContain(message);
+		expect(requestsTo(sim(), ADD_ROUTE)).toBe(before);
+	});
+
+	test.each([
+		['telematics unit', { telematicsUnitId: 'CBX-99999999' }, 'telematics_unit_id'],
+		['vehicle model', { vehicleModelId: '01HQXXXXXXXXXXXXXXXXXXXXXX' }, 'vehicle_model_id'],
+	])(
+		'unknown %s: referenced-resource-not-found, with what to check',
+		async (_case, overrides, field) => {
+			const { error } = await lifecycle('vehicle', 'add', addParameters(overrides));
+			expect(error?.message).toBe('Referenced resource not found');
+			expect(error?.httpCode).toBe('400');
+			expect(error?.description).toContain(field);
+			expect(error?.description).toContain('check those IDs');
+			expect(error?.context?.itemIndex).toBe(0);
+		},
+	);
+
+	test('a CSV import: item by item, failures reported per item with the reason', async () => {
+		const rows = [
+			{ unit: 'CBX-10101', vin: 'WVWZZZE1ZMP000001', plate: 'B-CS 1' },
+			{ unit: 'CBX-10102', vin: 'NOT-A-VIN', plate: 'B-CS 2' },
+			{ unit: 'CBX-99999999', vin: '', plate: 'B-CS 3' },
+			{ unit: 'CBX-10101', vin: '', plate: 'B-CS 4' }, // the unit of row 1, now taken
+			{ unit: 'CBX-10105', vin: '', plate: 'B-CS 5' },
+		];
+		const { items, error } = await lifecycle(
+			'vehicle',
+			'add',
+			addParameters({
+				telematicsUnitId: '={{ $json.unit }}',
+				masterData: { vin: '={{ $json.vin }}', license_plate: '={{ $json.plate }}' },
+			}),
+			rows,
+			true,
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual(rows.map((_, item) => ({ item })));
+		expect(items[0].json).toMatchObject({
+			master_data: { license_plate: 'B-CS 1' },
+			[SETUP_STATUS_FIELD]: 'PENDING',
+		});
+		expect(items[1].json.error).toContain('The field "VIN" holds "NOT-A-VIN"');
+		expect(items[2].json).toMatchObject({
+			error: 'Referenced resource not found',
+			problemType: problemTypes.referencedResourceNotFound,
+		});
+		expect(items[3].json).toMatchObject({
+			error: 'Validation error',
+			problemType: problemTypes.validationError,
+		});
+		expect(items[3].json.description).toContain('already used by vehicle');
+		expect(items[4].json).toMatchObject({ master_data: { license_plate: 'B-CS 5' } });
+	});
+});
+
+describe('Remove Vehicle', () => {
+	test('archives the vehicle; removing again fails clearly or, with the option, reports already removed; the unit can be added again', async () => {
+		const id = sim().vehicleIds()[0];
+		const vehicle = sim().getVehicle(id)!;
+
+		const removed = await lifecycle('vehicle', 'remove', { vehicle: vehicleById(id) });
+		expect(removed.error).toBeUndefined();
+		expect(removed.items[0].json).toMatchObject({
+			vehicle_id: id,
+			removed: true,
+			already_removed: false,
+		});
+		expect(sim().getVehicle(id)).toBeUndefined();
+
+		const again = await lifecycle('vehicle', 'remove', { vehicle: vehicleById(id) });
+		expect(again.error?.httpCode).toBe('404');
+		expect(again.error?.description).toContain('Treat Not Found as Removed');
+
+		const idempotent = await lifecycle('vehicle', 'remove', {
+			vehicle: vehicleById(id),
+			options: { treatNotFoundAsRemoved: true },
+		});
+		expect(idempotent.error).toBeUndefined();
+		expect(idempotent.items[0].json).toMatchObject({
+			vehicle_id: id,
+			removed: true,
+			already_removed: true,
+		});
+
+		// Re-add the archived vehicle's unit: find its model among the brand's models.
+		const brand = vehicle.telematics_unit.brand;
+		const models = await lifecycle('vehicleModel', 'getMany', { telematicsBrand: brand });
+		const model = models.items.find(
+			(item) => item.json.vehicle_model === vehicle.master_data.model,
+		)!;
+		const readded = await lifecycle(
+			'vehicle',
+			'add',
+			addParameters({
+				telematicsBrand: brand,
+				telematicsUnitId: vehicle.telematics_unit.id,
+				vehicleModelId: model.json.id,
+			}),
+		);
+		expect(readded.error).toBeUndefined();
+		expect(readded.items[0].json.id).not.toBe(id);
+		expect(readded.items[0].json.telematics_unit).toMatchObject({ id: vehicle.telematics_unit.id });
+	});
+
+	test('commands to a removed vehicle are refused as not found', async () => {
+		const id = sim().vehicleIds()[1];
+		await lifecycle('vehicle', 'remove', { vehicle: vehicleById(id) });
+		const before = requestsTo(sim(), COMMAND_ROUTE);
+		const { error } = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
+		expect(error?.httpCode).toBe('404');
+		expect(requestsTo(sim(), COMMAND_ROUTE) - before).toBe(1);
+	});
+});
+
+describe('Vehicle models', () => {
+	test('Get Available: one item per model of the brand', async () => {
+		const { items, error } = await lifecycle('vehicleModel', 'getMany', { telematicsBrand: 'NIU' });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.vehicle_model).sort()).toEqual(['MQi+ Sport', 'NQi GT']);
+		expect(items[0].json).toMatchObject({ telematics_brand: 'NIU', vehicle_type: 'MOPED' });
+		expect(items[0].json.capabilities).toEqual(
+			expect.objectContaining({ commands: expect.any(Array) }),
+		);
+		expect(items[0].json.flow_id).toMatch(/[0-9a-f-]{36}/);
+	});
+
+	test('an unknown brand (set by expression) gives a clear error', async () => {
+		const { error } = await lifecycle('vehicleModel', 'getMany', {
+			telematicsBrand: '={{ "ACME" }}',
+		});
+		expect(error?.message).toBe('INVERS knows no telematics brand "ACME"');
+		expect(error?.description).toContain('CLOUDBOXX, NIU');
+	});
+
+	test("the Vehicle Model dropdown lists the chosen brand's models", async () => {
+		const parameters = { resource: 'vehicle', operation: 'add', telematicsBrand: 'CLOUDBOXX' };
+		const { workflow, additionalData, node } = buildWorkflow(
+			'inversVehicleLifecycle',
+			parameters,
+			simulatorCredentials(sim()),
+		);
+		// The editor sends the node's current parameters with every loadOptions request.
+		additionalData.currentNodeParameters = parameters;
+		const context = new LoadOptionsContext(
+			workflow,
+			node,
+			additionalData,
+			'parameters.vehicleModelId',
+		);
+		const options = await new InversVehicleLifecycle().methods.loadOptions.getVehicleModels.call(
+			context,
+		);
+		expect(options.map((option) => option.name)).toEqual([
+			'Opel Corsa (CAR)',
+			'Renault ZOE (CAR)',
+			'Volkswagen Golf (CAR)',
+			'Volkswagen ID.3 (CAR)',
+		]);
+		expect(options.find((option) => option.value === ID3)?.description).toContain(
+			'UNLOCK_CENTRAL_LOCK',
+		);
+	});
+});

@@ -1,0 +1,234 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { problemTypes } from '../../nodes/shared/contract';
+import { management, vehicleById } from '../harness/params';
+import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
+import type { TestCredentials } from '../harness/workflowRunner';
+import { runNode } from '../harness/workflowRunner';
+
+const sim = useSimulator({ fleetSize: 20 });
+
+function get(
+	credentials: TestCredentials,
+	vehicleId = sim().vehicleIds()[0],
+	continueOnFail = false,
+) {
+	return runNode({
+		node: 'inversVehicleManagement',
+		parameters: management('get', { vehicle: vehicleById(vehicleId) }),
+		credentials,
+		continueOnFail,
+	});
+}
+
+function requestsTo(key: string): number {
+	return sim().stats.requests[key] ?? 0;
+}
+
+beforeEach(() => sim().faults.clear());
+
+describe('access token', () => {
+	test('one token serves many calls and runs; a client ID with # works', async () => {
+		const credentials = simulatorCredentials(sim());
+		const before = sim().stats.tokenRequests;
+		for (let run = 0; run < 5; run++) {
+			const { error } = await runNode({
+				node: 'inversVehicleManagement',
+				parameters: management('get', {
+					vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				}),
+				credentials,
+				items: sim()
+					.vehicleIds()
+					.map((id) => ({ id })),
+			});
+			expect(error).toBeUndefined();
+		}
+		expect(sim().stats.tokenRequests - before).toBeLessThanOrEqual(1);
+	});
+
+	test('an expired token is replaced once, and the call succeeds', async () => {
+		const credentials = simulatorCredentials(sim());
+		await get(credentials);
+		const oldToken = credentials.data.accessToken;
+		sim().expireTokens();
+		const before = sim().stats.tokenRequests;
+		const { error, items } = await get(credentials);
+		expect(error).toBeUndefined();
+		expect(items[0].json.id).toBe(sim().vehicleIds()[0]);
+		expect(sim().stats.tokenRequests - before).toBe(1);
+		expect(credentials.data.accessToken).not.toBe(oldToken);
+	});
+
+	test('a wrong secret says so, and never shows the secret', async () => {
+		const credentials = simulatorCredentials(sim(), 'demo#client', 'wrong-secret-value');
+		const { error, run } = await get(credentials);
+		expect(error?.message + ' ' + error?.description).toMatch(
+			/rejected the Client ID or Client Secret/,
+		);
+		expect(JSON.stringify(run)).not.toContain('wrong-secret-value');
+	});
+
+	test('an unreachable base URL says so', async () => {
+		const credentials = simulatorCredentials(sim());
+		credentials.store.set('inversOneApi', { ...credentials.data, baseUrl: 'http://127.0.0.1:9' });
+		const { error } = await get(credentials);
+		expect(error?.message + ' ' + error?.description).toMatch(
+			/Could not reach the INVERS OneAPI at http:\/\/127.0.0.1:9/,
+		);
+	});
+});
+
+describe('problem types', () => {
+	test.each([
+		[400, problemTypes.validationError, 'correct the field'],
+		[400, problemTypes.invalidJson, 'bug'],
+		[400, problemTypes.referencedResourceNotFound, 'does not exist'],
+		[403, problemTypes.missingPermissions, '"vehicles.ro" or "vehicles" permission'],
+		[403, problemTypes.forbiddenResource, 'may not access this resource'],
+		[404, problemTypes.resourceNotFound, 'archived for 90 days'],
+		[409, problemTypes.commandNotSupported, 'lacks this command capability'],
+		[409, problemTypes.conflictingState, 'current state forbids'],
+		[409, problemTypes.sharedWithPartner, 'partner fleet'],
+		[409, problemTypes.conflictingSetupStatus, 'setup'],
+		[412, problemTypes.resourceModified, 'ETag'],
+		[500, problemTypes.internalServerError, 'flow ID'],
+		[500, problemTypes.telematicsUnitError, 'telematics unit'],
+	])(
+		'%i %s becomes an error with the title, detail, hint and flow id',
+		async (status, type, hint) => {
+			sim().faults.add({ kind: 'status', status, problemType: type, times: 10 });
+			const { error } = await get(simulatorCredentials(sim()));
+			expect(error?.httpCode).toBe(String(status));
+			expect(error?.message).not.toMatch(/^HTTP/);
+			expect(error?.description).toContain(hint);
+			expect(error?.description).toContain(`(Problem type: ${type}.)`);
+			expect(error?.description).toMatch(/Flow ID: [0-9a-f-]{36}/);
+		},
+	);
+
+	test('401 after a fresh token explains the credential', async () => {
+		sim().faults.add({
+			kind: 'status',
+			status: 401,
+			problemType: problemTypes.invalidCredentials,
+			times: 10,
+		});
+		const { error } = await get(simulatorCredentials(sim()));
+		expect(error?.httpCode).toBe('401');
+		expect(error?.description).toContain('Client ID and Client Secret');
+	});
+
+	test('the read-only client is told which permission an update needs', async () => {
+		const credentials = simulatorCredentials(sim(), 'readonly#client', 'readonly-secret');
+		const { error } = await runNode({
+			node: 'inversVehicleManagement',
+			parameters: management('update', {
+				vehicle: vehicleById(sim().vehicleIds()[0]),
+				masterData: { custom_name: 'x' },
+			}),
+			credentials,
+		});
+		expect(error?.httpCode).toBe('403');
+		expect(error?.description).toContain('"vehicles" permission');
+	});
+
+	test('a gateway HTML page becomes a clear error, not a JSON parse failure', async () => {
+		sim().faults.add({ kind: 'html', status: 502, times: 10 });
+		const { error } = await get(simulatorCredentials(sim()));
+		expect(error?.message).toMatch(/gateway answered HTTP 502/);
+	});
+});
+
+describe('retries', () => {
+	test('429 waits for Retry-After, then succeeds', async () => {
+		const before = requestsTo('GET /vehicles/:id');
+		sim().faults.add({ kind: 'rate-limit', retryAfterSeconds: 1 });
+		const started = Date.now();
+		const { error } = await get(simulatorCredentials(sim()));
+		expect(error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(requestsTo('GET /vehicles/:id') - before).toBe(2);
+	});
+
+	test('a 429 asking for longer than the wait cap fails at once with a clear error', async () => {
+		sim().faults.add({ kind: 'rate-limit', retryAfterSeconds: 3600 });
+		const started = Date.now();
+		const { error } = await get(simulatorCredentials(sim()));
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(error?.message).toBe('The INVERS OneAPI rate limit stayed exceeded');
+		expect(error?.httpCode).toBe('429');
+	});
+
+	test('reads are retried after 5xx and dropped connections', async () => {
+		const before = requestsTo('GET /vehicles/:id');
+		sim().faults.add({ kind: 'status', status: 503 });
+		sim().faults.add({ kind: 'drop' });
+		const { error } = await get(simulatorCredentials(sim()));
+		expect(error).toBeUndefined();
+		expect(requestsTo('GET /vehicles/:id') - before).toBe(3);
+	});
+
+	test('retries are bounded', async () => {
+		const before = requestsTo('GET /vehicles/:id');
+		sim().faults.add({ kind: 'status', status: 500, times: 20 });
+		const { error } = await get(simulatorCredentials(sim()));
+		expect(error?.httpCode).toBe('500');
+		expect(requestsTo('GET /vehicles/:id') - before).toBe(4);
+	});
+
+	test('a request slower than the timeout fails with a clear message', async () => {
+		sim().faults.add({ kind: 'slow', delayMs: 3000, times: 10 });
+		const { error } = await runNode({
+			node: 'inversVehicleManagement',
+			parameters: management('get', {
+				vehicle: vehicleById(sim().vehicleIds()[0]),
+				options: { timeout: 1 },
+			}),
+			credentials: simulatorCredentials(sim()),
+		});
+		expect(error?.message).toBe('The INVERS OneAPI did not answer in time');
+		expect(error?.description).toMatch(/^(ETIMEDOUT|ECONNABORTED) on GET/);
+	}, 20000);
+});
+
+describe('items', () => {
+	test('continueOnFail turns a failing item into an error item in its place', async () => {
+		const ids = sim().vehicleIds();
+		const { items, error } = await runNode({
+			node: 'inversVehicleManagement',
+			parameters: management('get', {
+				vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			}),
+			credentials: simulatorCredentials(sim()),
+			items: [{ id: ids[0] }, { id: 'GONE1' }, { id: ids[1] }],
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[0].json.id).toBe(ids[0]);
+		expect(items[1].json).toMatchObject({
+			error: 'Resource not found',
+			httpCode: '404',
+			problemType: problemTypes.resourceNotFound,
+			flow_id: expect.any(String),
+		});
+		expect(items[2].json.id).toBe(ids[1]);
+	});
+
+	test('neither the client secret nor the access token appears in output or errors', async () => {
+		const credentials = simulatorCredentials(sim());
+		const ok = await get(credentials);
+		const token = credentials.data.accessToken as string;
+		expect(token.length).toBeGreaterThan(8);
+		sim().faults.add({ kind: 'status', status: 500, times: 10 });
+		const failed = await get(credentials, sim().vehicleIds()[0], true);
+		const failedHard = await get(credentials);
+		for (const result of [ok, failed, failedHard]) {
+			const text = JSON.stringify(result.run) + JSON.stringify(result.error ?? {});
+			expect(text).not.toContain('demo-secret');
+			expect(text).not.toContain(token);
+		}
+		expect((failed.items[0].json as IDataObject).error).toBeDefined();
+	});
+});

@@ -1,0 +1,241 @@
+import { CredentialTestContext } from 'n8n-core';
+import type { ICredentialTestFunctions, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+
+import { InversTrigger } from '../../nodes/InversTrigger/InversTrigger.node';
+import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
+import type { CuttableProxy, Provisioned } from '../harness/triggerAmqp';
+import {
+	provision,
+	stateRecorded,
+	startProxy,
+	uniqueName,
+	until,
+	vehicleChanged,
+} from '../harness/triggerAmqp';
+import type { MiniOneApi } from '../harness/triggerRest';
+import { CLIENT_ID, CLIENT_SECRET, startMiniOneApi } from '../harness/triggerRest';
+import type { TriggerRun } from '../harness/trigger';
+import { localCredentials, startTrigger } from '../harness/trigger';
+
+let broker: Provisioned;
+let proxy: CuttableProxy;
+let run: TriggerRun | undefined;
+
+beforeEach(async () => {
+	broker = await provision();
+	proxy = await startProxy();
+});
+
+afterEach(async () => {
+	await run?.close();
+	run = undefined;
+	await proxy.close();
+	await broker.cleanup();
+});
+
+describe('activation errors', () => {
+	async function activationError(parameters: object, credentials: object): Promise<Error> {
+		try {
+			run = await startTrigger({
+				parameters: { queues: broker.changes, ...parameters } as never,
+				credentials: localCredentials({ amqpPort: proxy.port, ...credentials }),
+			});
+		} catch (error) {
+			return error as Error;
+		}
+		throw new Error('trigger() did not fail');
+	}
+
+	it('names a refused login, without the password', async () => {
+		const wrong = `not-${'guest'}-123`;
+		const error = await activationError({}, { amqpPassword: wrong });
+		expect(error.message).toMatch(/refused the login of event consumer "guest"/);
+		expect(JSON.stringify({ ...error, message: error.message })).not.toContain(wrong);
+	});
+
+	it('names an unknown virtual host', async () => {
+		const error = await activationError({}, { amqpVhost: 'no-such-vhost' });
+		expect(error.message).toMatch(/virtual host "no-such-vhost"/);
+	});
+
+	it('names a missing queue, and creates none', async () => {
+		const queue = uniqueName('missing');
+		const error = await activationError({ queues: `${broker.changes}, ${queue}` }, {});
+		expect(error.message).toContain(`Queue "${queue}" does not exist`);
+		await expect(broker.queueDepth(queue)).rejects.toThrow(/NOT_FOUND/);
+	});
+
+	it('names an unreachable broker', async () => {
+		const error = await activationError({}, { amqpPort: 1 });
+		expect(error.message).toMatch(
+			/Cannot reach the event broker at amqp:\/\/127.0.0.1:1 .*connection refused/,
+		);
+	});
+
+	it('leaves no connection open after a failed activation', async () => {
+		await activationError({ queues: uniqueName('missing') }, {});
+		await until(() => proxy.openConnections === 0, 2000, 'connection closed');
+	});
+
+	it('creates a missing queue only with the local-broker option', async () => {
+		const queue = uniqueName('local');
+		run = await startTrigger({
+			parameters: { queues: queue, options: { createQueueIfMissing: true } } as never,
+			credentials: localCredentials(),
+		});
+		expect(await broker.queueDepth(queue)).toBe(0);
+		await broker.admin.deleteQueue(queue);
+	});
+});
+
+describe('manual test run', () => {
+	it('waits for one matching event, acknowledges it after the run, and closes', async () => {
+		run = await startTrigger({
+			parameters: {
+				queues: broker.changes,
+				filters: { vehicleIds: 'WANTED' },
+			} as never,
+			credentials: localCredentials({ amqpPort: proxy.port }),
+			mode: 'manual',
+			policy: 'hold',
+		});
+		const trigger = run;
+		await broker.publisher.publish(vehicleChanged('SKIPPED'));
+		const wanted = vehicleChanged('WANTED');
+		await broker.publisher.publish(wanted);
+		await broker.publisher.publish(vehicleChanged('WANTED'));
+		await trigger.waitForExecutions(1);
+		expect(trigger.executions[0].items[0].eventId).toBe(wanted.metadata.id);
+		// n8n closes the trigger right after the emit, then reports the run's end.
+		await trigger.close();
+		run = undefined;
+		expect(proxy.openConnections).toBe(1);
+		trigger.executions[0].succeed();
+		await until(() => proxy.openConnections === 0, 3000, 'connection closed after the run');
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.summary()).toMatchObject({ emitted: 1, filtered: 1, acked: 2 });
+		// The second WANTED event stays for the production trigger.
+		expect(await broker.queueDepth(broker.changes)).toBe(1);
+	});
+
+	it('honours "only when it succeeds": a failed test run requeues the event', async () => {
+		run = await startTrigger({
+			parameters: { queues: broker.changes, ackMode: 'executionSucceeded' } as never,
+			credentials: localCredentials({ amqpPort: proxy.port }),
+			mode: 'manual',
+			policy: 'hold',
+		});
+		const trigger = run;
+		await broker.publisher.publish(vehicleChanged('A'));
+		await trigger.waitForExecutions(1);
+		await trigger.close();
+		run = undefined;
+		trigger.executions[0].fail();
+		await until(() => proxy.openConnections === 0, 3000, 'connection closed');
+		expect(trigger.summary()).toMatchObject({ requeued: 1 });
+		expect(await broker.queueDepth(broker.changes)).toBe(1);
+	});
+});
+
+describe('Include Vehicle', () => {
+	let api: MiniOneApi;
+	beforeEach(async () => {
+		clearAccessTokenCache();
+		api = await startMiniOneApi();
+	});
+	afterEach(async () => await api.close());
+
+	it('adds the vehicle to state events, caches it, refreshes it on VehicleChanged, and survives failures', async () => {
+		run = await startTrigger({
+			parameters: {
+				queues: `${broker.states}, ${broker.changes}`,
+				includeVehicle: true,
+				options: { prefetch: 1 },
+			} as never,
+			credentials: localCredentials({
+				baseUrl: api.url,
+				clientId: CLIENT_ID,
+				clientSecret: CLIENT_SECRET,
+			}),
+		});
+		const trigger = run;
+		await broker.publisher.publish(stateRecorded('V1'));
+		await trigger.waitForExecutions(1);
+		await broker.publisher.publish(stateRecorded('V1'));
+		await trigger.waitForExecutions(2);
+		expect(api.vehicleRequests).toEqual(['V1']);
+		const changed = vehicleChanged('V1');
+		(changed.data as { vehicle: { master_data: object } }).vehicle.master_data = {
+			license_plate: 'NEW-PLATE',
+		};
+		await broker.publisher.publish(changed);
+		await trigger.waitForExecutions(3);
+		await broker.publisher.publish(stateRecorded('V1'));
+		await trigger.waitForExecutions(4);
+		await broker.publisher.publish(stateRecorded('BROKEN'));
+		await trigger.waitForExecutions(5);
+		const items = trigger.executions.map(
+			(e) =>
+				e.items[0] as {
+					vehicle: { master_data: { license_plate: string } } | null;
+					enrichmentError?: string;
+					vehicleState: object;
+				},
+		);
+		expect(items[0].vehicle!.master_data.license_plate).toBe('M-V1');
+		expect(items[1].vehicle!.master_data.license_plate).toBe('M-V1');
+		expect(items[3].vehicle!.master_data.license_plate).toBe('NEW-PLATE');
+		expect(api.vehicleRequests).toEqual(['V1', 'BROKEN']);
+		expect(items[4].vehicle).toBeNull();
+		expect(items[4].enrichmentError).toMatch(/Fetching vehicle BROKEN failed/);
+		expect(items[4].vehicleState).toMatchObject({ central_lock: 'LOCKED' });
+	});
+});
+
+describe('credential test', () => {
+	const test = new InversTrigger().methods.credentialTest.inversOneApiConnectionTest;
+	const context = new CredentialTestContext(
+		{} as IWorkflowExecuteAdditionalData,
+	) as unknown as ICredentialTestFunctions;
+	let api: MiniOneApi;
+	beforeEach(async () => {
+		clearAccessTokenCache();
+		api = await startMiniOneApi();
+	});
+	afterEach(async () => await api.close());
+
+	const check = async (data: object) =>
+		await test.call(context, {
+			id: '1',
+			name: 'c',
+			type: 'inversOneApi',
+			data: localCredentials({ baseUrl: api.url, ...data }),
+		});
+
+	it('checks both parts when both are filled', async () => {
+		const result = await check({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+		expect(result).toEqual({
+			status: 'OK',
+			message: 'Connection successful: event consumer login and API client work',
+		});
+	});
+
+	it('says the AMQP login failed, without secrets', async () => {
+		const result = await check({ amqpPassword: 'bad-pass-42' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Events \(AMQP\): The broker refused the login/);
+		expect(result.message).not.toContain('bad-pass-42');
+	});
+
+	it('says the REST token failed, without secrets', async () => {
+		const result = await check({ clientId: CLIENT_ID, clientSecret: 'bad-secret-42' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^REST API: INVERS rejected the Client ID or Client Secret/);
+		expect(result.message).not.toContain('bad-secret-42');
+	});
+
+	it('asks for something to test when nothing is filled', async () => {
+		const result = await check({ amqpUsername: '' });
+		expect(result.status).toBe('Error');
+	});
+});

@@ -1,0 +1,175 @@
+import type { Provisioned } from '../harness/triggerAmqp';
+import { provision, stateRecorded, until, vehicleChanged } from '../harness/triggerAmqp';
+import type { TriggerRun } from '../harness/trigger';
+import { localCredentials, startTrigger } from '../harness/trigger';
+
+let broker: Provisioned;
+let run: TriggerRun | undefined;
+
+beforeEach(async () => {
+	broker = await provision();
+});
+
+afterEach(async () => {
+	await run?.close();
+	run = undefined;
+	await broker.cleanup();
+});
+
+async function start(
+	parameters: Record<string, unknown>,
+	policy: TriggerRun['policy'] = 'success',
+) {
+	run = await startTrigger({
+		parameters: parameters as never,
+		credentials: localCredentials(),
+		policy,
+	});
+	return run;
+}
+
+async function stop(trigger: TriggerRun) {
+	await trigger.close();
+	run = undefined;
+	return trigger.summary()!;
+}
+
+describe('filters', () => {
+	it('starts only for the selected types, reasons and vehicles; the rest is acked and counted', async () => {
+		const trigger = await start({
+			queues: `${broker.changes},${broker.states},${broker.trips}`,
+			eventTypeMode: 'selected',
+			eventTypes: ['VehicleChanged'],
+			otherEventTypes: 'TripEnded',
+			filters: { reasons: ['RENTAL_STATUS_CHANGED'], vehicleIds: 'KEEP1, KEEP2' },
+		});
+		const wanted = [
+			vehicleChanged('KEEP1', ['RENTAL_STATUS_CHANGED', 'LIFE_STATUS_CHANGED']),
+			{ metadata: { id: 'trip-end', type: 'TripEnded' }, data: { vehicle_id: 'KEEP2' } },
+		];
+		const unwanted = [
+			vehicleChanged('KEEP1', ['MASTER_DATA_CHANGED']), // reason
+			vehicleChanged('OTHER', ['RENTAL_STATUS_CHANGED']), // vehicle
+			stateRecorded('KEEP1'), // type
+			{ metadata: { id: 'trip-start', type: 'TripStarted' }, data: { vehicle_id: 'KEEP1' } }, // type
+		];
+		for (const event of [...unwanted, ...wanted]) await broker.publisher.publish(event as never);
+		await trigger.waitForExecutions(2);
+		await until(() => trigger.executions.every((e) => e.settled));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const summary = await stop(trigger);
+		expect(trigger.executions.map((e) => e.items[0].eventId).sort()).toEqual(
+			wanted.map((e) => e.metadata.id).sort(),
+		);
+		expect(summary).toMatchObject({ filtered: 4, emitted: 2, acked: 6 });
+		for (const queue of [broker.changes, broker.states, broker.trips]) {
+			expect(await broker.queueDepth(queue)).toBe(0);
+		}
+	});
+});
+
+describe('malformed messages', () => {
+	const malformed = [
+		['not JSON', Buffer.from('{"metadata": {"id": "x", "secret": "hunter2"'), 'notJson'],
+		['no metadata', Buffer.from(JSON.stringify({ data: { password: 'hunter2' } })), 'noMetadata'],
+		[
+			'oversized',
+			Buffer.from(
+				JSON.stringify({
+					metadata: { id: 'big', type: 'VehicleChanged' },
+					data: { blob: 'hunter2'.repeat(400) },
+				}),
+			),
+			'tooLarge',
+		],
+	] as const;
+
+	it('rejects each kind to the dead-letter queue without blocking the queue or logging the payload', async () => {
+		const trigger = await start({
+			queues: broker.changes,
+			options: { maxMessageSizeKb: 2, prefetch: 1 },
+		});
+		for (const [, body] of malformed) {
+			// More than the prefetch: a stuck message would stop consumption here.
+			await broker.publisher.publishRaw('VehicleChanged', body, { messageId: 'm-1' });
+			await broker.publisher.publishRaw('VehicleChanged', body);
+		}
+		const good = vehicleChanged('OK');
+		await broker.publisher.publish(good);
+		await trigger.waitForExecutions(1);
+		await until(async () => (await broker.queueDepth(broker.deadLetter(broker.changes))) === 6);
+		const summary = await stop(trigger);
+		expect(summary).toMatchObject({ malformed: 6, rejected: 6, emitted: 1 });
+		expect(trigger.executions[0].items[0].eventId).toBe(good.metadata.id);
+		const warnings = trigger.logs.filter((l) => l.level === 'warn');
+		expect(warnings.map((w) => w.meta?.reason).sort()).toEqual([
+			'noMetadata',
+			'noMetadata',
+			'notJson',
+			'notJson',
+			'tooLarge',
+			'tooLarge',
+		]);
+		expect(JSON.stringify(trigger.logs)).not.toContain('hunter2');
+	});
+
+	it('emits an error item per malformed message when asked to, then acknowledges it', async () => {
+		const trigger = await start({
+			queues: broker.changes,
+			options: { maxMessageSizeKb: 2, onMalformed: 'emitError' },
+		});
+		for (const [, body] of malformed) await broker.publisher.publishRaw('VehicleChanged', body);
+		await trigger.waitForExecutions(3);
+		await until(() => trigger.executions.every((e) => e.settled));
+		const items = trigger.executions.map((e) => e.items[0]);
+		expect(items.map((i) => i.reason).sort()).toEqual(['noMetadata', 'notJson', 'tooLarge']);
+		expect(items[0]).toMatchObject({ queue: broker.changes });
+		expect(typeof items[0].error).toBe('string');
+		expect(JSON.stringify(items)).not.toContain('hunter2');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const summary = await stop(trigger);
+		expect(summary).toMatchObject({ malformed: 3, acked: 3 });
+		expect(await broker.queueDepth(broker.changes)).toBe(0);
+	});
+});
+
+describe('de-duplication', () => {
+	it('starts the workflow once per event id, acking the copies', async () => {
+		const trigger = await start({ queues: broker.changes });
+		const event = vehicleChanged('DUP');
+		await broker.publisher.publish(event);
+		await trigger.waitForExecutions(1);
+		await until(() => trigger.executions[0].settled);
+		await broker.publisher.publish(event);
+		await broker.publisher.publish(event);
+		await broker.publisher.publish(vehicleChanged('OTHER'));
+		await trigger.waitForExecutions(2);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const summary = await stop(trigger);
+		expect(trigger.executions).toHaveLength(2);
+		expect(summary).toMatchObject({ duplicates: 2, acked: 4 });
+		expect(await broker.queueDepth(broker.changes)).toBe(0);
+	});
+
+	it('a copy arriving while the original runs is answered with it, not run again', async () => {
+		const trigger = await start({ queues: broker.changes }, 'hold');
+		const event = vehicleChanged('DUP');
+		await broker.publisher.publish(event);
+		await trigger.waitForExecutions(1);
+		await broker.publisher.publish(event);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(trigger.executions).toHaveLength(1);
+		trigger.executions[0].succeed();
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const summary = await stop(trigger);
+		expect(summary).toMatchObject({ duplicates: 1, acked: 2 });
+	});
+
+	it('can be turned off', async () => {
+		const trigger = await start({ queues: broker.changes, options: { deduplicate: false } });
+		const event = vehicleChanged('DUP');
+		await broker.publisher.publish(event);
+		await broker.publisher.publish(event);
+		await trigger.waitForExecutions(2);
+	});
+});

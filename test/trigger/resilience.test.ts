@@ -1,0 +1,150 @@
+import type { CuttableProxy, Provisioned } from '../harness/triggerAmqp';
+import {
+	brokerCloseConnections,
+	brokerConnectionNames,
+	provision,
+	startProxy,
+	until,
+	vehicleChanged,
+} from '../harness/triggerAmqp';
+import type { TriggerRun } from '../harness/trigger';
+import { localCredentials, startTrigger } from '../harness/trigger';
+
+let broker: Provisioned;
+let proxy: CuttableProxy;
+let run: TriggerRun | undefined;
+
+beforeEach(async () => {
+	broker = await provision();
+	proxy = await startProxy();
+});
+
+afterEach(async () => {
+	await run?.close();
+	run = undefined;
+	await proxy.close();
+	await broker.cleanup();
+});
+
+async function start(
+	parameters: Record<string, unknown>,
+	policy: TriggerRun['policy'] = 'success',
+) {
+	run = await startTrigger({
+		parameters: { queues: broker.changes, ...parameters } as never,
+		credentials: localCredentials({ amqpPort: proxy.port }),
+		policy,
+	});
+	return run;
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('reconnect', () => {
+	it('survives connection drops mid-stream: no event lost, none processed twice', async () => {
+		// Executions take a little while, so drops hit deliveries that are running.
+		const trigger = await start({}, (execution) => {
+			setTimeout(() => execution.succeed(), 5 + Math.random() * 20);
+		});
+		const total = 300;
+		const published = new Set<string>();
+		const publishing = (async () => {
+			for (let i = 0; i < total; i++) {
+				const event = vehicleChanged(`V${i % 17}`);
+				published.add(event.metadata.id);
+				await broker.publisher.publish(event);
+				if (i % 25 === 0) await sleep(5);
+			}
+		})();
+		for (let drop = 0; drop < 3; drop++) {
+			await until(() => trigger.executions.length > (drop + 1) * 50, 15_000, `progress ${drop}`);
+			proxy.cut();
+		}
+		await publishing;
+		await until(
+			async () =>
+				new Set(trigger.executions.map((e) => e.items[0].eventId)).size === total &&
+				(await broker.queueDepth(broker.changes)) === 0,
+			20_000,
+			'all events processed and acknowledged',
+		);
+		await sleep(300);
+		const ids = trigger.executions.map((e) => String(e.items[0].eventId));
+		expect(new Set(ids)).toEqual(published);
+		expect(ids.length).toBe(total); // no duplicate execution
+		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		await trigger.close();
+		run = undefined;
+		expect(trigger.summary()!.reconnects).toBeGreaterThanOrEqual(3);
+		expect(trigger.errors).toEqual([]);
+	}, 45_000);
+
+	it('reconnects after the broker closed the connection itself', async () => {
+		const trigger = await start({});
+		await broker.publisher.publish(vehicleChanged('BEFORE'));
+		await trigger.waitForExecutions(1);
+		expect(await brokerCloseConnections(trigger.connectionName)).toBe(1);
+		await until(() => trigger.logs.some((l) => /reconnected/.test(l.message)), 10_000, 'reconnect');
+		await broker.publisher.publish(vehicleChanged('AFTER'));
+		await trigger.waitForExecutions(2);
+		expect(trigger.executions.map((e) => e.items[0].vehicleId)).toEqual(['BEFORE', 'AFTER']);
+		expect(trigger.errors).toEqual([]);
+	}, 30_000);
+
+	it('hands over to n8n (emitError) only after the outage outlasted the give-up time', async () => {
+		const trigger = await start({ options: { reconnectGiveUpAfter: 2 } });
+		await proxy.close(); // the broker is gone for good
+		proxy.cut();
+		await sleep(1000);
+		expect(trigger.errors).toEqual([]);
+		await until(() => trigger.errors.length === 1, 10_000, 'emitError');
+		expect(trigger.errors[0].message).toMatch(/Lost the event broker/);
+		proxy = await startProxy();
+	});
+});
+
+describe('queue removed by INVERS', () => {
+	it('keeps trying, then hands over naming the missing queue', async () => {
+		const trigger = await start({ options: { reconnectGiveUpAfter: 2 } });
+		await broker.admin.deleteQueue(broker.changes);
+		await until(() => trigger.errors.length === 1, 10_000, 'emitError');
+		expect(trigger.errors[0].message).toContain(`Queue "${broker.changes}" does not exist`);
+		expect(trigger.logs.some((l) => l.message.includes('the broker cancelled the consumer'))).toBe(
+			true,
+		);
+	});
+});
+
+describe('close', () => {
+	it('waits for running executions, acks what finished, returns the rest, leaks nothing', async () => {
+		const trigger = await start({ options: { closeTimeout: 1, prefetch: 5 } }, 'hold');
+		for (let i = 0; i < 8; i++) await broker.publisher.publish(vehicleChanged(`C${i}`));
+		await trigger.waitForExecutions(5);
+		expect(proxy.openConnections).toBe(1);
+		expect(await brokerConnectionNames()).toContain(trigger.connectionName);
+		// Three finish during the close's wait, two never do.
+		setTimeout(() => trigger.executions.slice(0, 3).forEach((e) => e.succeed()), 200);
+		const started = Date.now();
+		await trigger.close();
+		run = undefined;
+		expect(Date.now() - started).toBeLessThan(3000);
+		expect(trigger.summary()).toMatchObject({ acked: 3, unansweredAtClose: 2 });
+		await until(() => proxy.openConnections === 0, 2000, 'connection closed');
+		// 2 running + 3 never delivered go back to the queue; nothing else is left.
+		await until(async () => (await broker.queueDepth(broker.changes)) === 5, 3000, 'requeue');
+		// Executions finishing after close do not throw or ack on a dead channel.
+		trigger.executions.slice(3).forEach((e) => e.succeed());
+		await sleep(50);
+		expect(await brokerConnectionNames()).not.toContain(trigger.connectionName);
+	}, 30_000);
+
+	it('close during a reconnect stops reconnecting', async () => {
+		const trigger = await start({});
+		proxy.cut();
+		await sleep(50);
+		await trigger.close();
+		run = undefined;
+		await sleep(1500);
+		expect(proxy.openConnections).toBe(0);
+	});
+});

@@ -1,0 +1,142 @@
+import { settlementFor, outcomeOfRun } from '../../nodes/InversTrigger/ack/ackModes';
+import {
+	amqpTargetFromCredential,
+	describeConnectError,
+} from '../../nodes/InversTrigger/amqp/connect';
+import { DedupeWindow } from '../../nodes/InversTrigger/dedupe';
+import { parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
+import { simplifyState } from '../../nodes/InversTrigger/simplifyState';
+import { fakeRun } from '../harness/trigger';
+
+describe('settlementFor', () => {
+	it.each([
+		['executionFinished', 'failure', false, 'requeueOnce', 'ack'],
+		['executionFinished', 'timeout', true, 'requeueOnce', 'ack'],
+		['executionSucceeded', 'success', true, 'requeueOnce', 'ack'],
+		['executionSucceeded', 'failure', false, 'requeueOnce', 'requeue'],
+		['executionSucceeded', 'failure', true, 'requeueOnce', 'reject'],
+		['executionSucceeded', 'timeout', false, 'requeueOnce', 'requeue'],
+		['executionSucceeded', 'failure', false, 'deadLetter', 'reject'],
+	] as const)(
+		'%s + %s (redelivered %s, %s) → %s',
+		(mode, outcome, redelivered, onFailure, expected) => {
+			expect(settlementFor(mode, outcome, redelivered, onFailure)).toBe(expected);
+		},
+	);
+
+	it('reads the run', () => {
+		expect(outcomeOfRun(fakeRun('success'))).toBe('success');
+		expect(outcomeOfRun(fakeRun('error'))).toBe('failure');
+		expect(outcomeOfRun(undefined)).toBe('failure');
+	});
+});
+
+describe('DedupeWindow', () => {
+	it('tracks in-flight, done and failed ids', () => {
+		const window = new DedupeWindow<string>(100, 60_000);
+		expect(window.check('a', 'copy1').kind).toBe('new');
+		expect(window.check('a', 'copy2').kind).toBe('parked');
+		expect(window.finish('a', true)).toEqual(['copy2']);
+		expect(window.check('a', 'copy3').kind).toBe('duplicate');
+		expect(window.check('b', 'x').kind).toBe('new');
+		window.finish('b', false);
+		expect(window.check('b', 'y').kind).toBe('new');
+	});
+
+	it('is bounded in size and time', () => {
+		let now = 0;
+		const window = new DedupeWindow<string>(3, 1000, () => now);
+		for (const id of ['a', 'b', 'c', 'd']) {
+			window.check(id, id);
+			window.finish(id, true);
+		}
+		expect(window.size).toBeLessThanOrEqual(3);
+		expect(window.check('a', 'a').kind).toBe('new');
+		now = 5000;
+		expect(window.check('d', 'd').kind).toBe('new');
+	});
+});
+
+describe('parseEvent', () => {
+	const body = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+	it('falls back to the AMQP properties and normalizes timestamps', () => {
+		const result = parseEvent(body({ metadata: {}, data: {} }), {
+			messageId: 'm1',
+			type: 'VehicleDataChanged',
+			timestamp: 1767268800,
+			correlationId: 'f1',
+			headers: { schema_major_version: 2 },
+		});
+		expect(result).toMatchObject({
+			ok: true,
+			event: {
+				id: 'm1',
+				type: 'VehicleChanged',
+				legacyType: 'VehicleDataChanged',
+				occurredAt: '2026-01-01T12:00:00.000Z',
+				flowId: 'f1',
+				schemaMajorVersion: 2,
+			},
+		});
+	});
+
+	it.each([
+		['not json', Buffer.from('nope'), 'notJson'],
+		['an array', body([1]), 'notAnObject'],
+		['no metadata', body({ data: {} }), 'noMetadata'],
+		['no id', body({ metadata: { type: 'X' } }), 'noId'],
+		['no type', body({ metadata: { id: 'x' } }), 'noType'],
+	])('rejects %s', (_name, content, reason) => {
+		expect(parseEvent(content)).toEqual({ ok: false, reason });
+	});
+});
+
+describe('simplifyState', () => {
+	it('flattens { timestamp, value } and keeps the newest timestamp', () => {
+		expect(
+			simplifyState({
+				central_lock: { timestamp: '2026-01-01T10:00:00Z', value: 'LOCKED' },
+				position: { timestamp: '2026-01-01T11:00:00.250Z', value: { lat: 1, lon: 2 } },
+				plain: 5,
+			}),
+		).toEqual({
+			state: { central_lock: 'LOCKED', position: { lat: 1, lon: 2 }, plain: 5 },
+			newestTimestamp: '2026-01-01T11:00:00.250Z',
+		});
+		expect(simplifyState(null)).toEqual({ state: {} });
+	});
+});
+
+describe('amqpTargetFromCredential', () => {
+	it('uses TLS on 5671 unless TLS is turned off', () => {
+		expect(amqpTargetFromCredential({ amqpHost: 'api.invers.com', amqpPort: 5671 })).toMatchObject({
+			protocol: 'amqps',
+			hostname: 'api.invers.com',
+			port: 5671,
+		});
+		expect(amqpTargetFromCredential({ amqpTls: false, amqpPort: '' })).toMatchObject({
+			protocol: 'amqp',
+			port: 5672,
+		});
+	});
+
+	it('describes failures without the password', () => {
+		const target = amqpTargetFromCredential({
+			amqpUsername: 'consumer-1',
+			amqpPassword: 'pw-secret',
+			amqpVhost: 'fleet-1',
+		});
+		const refused = describeConnectError(
+			new Error('Handshake terminated by server: 403 (ACCESS-REFUSED)'),
+			target,
+		);
+		expect(refused.message).toContain('"consumer-1"');
+		const tls = describeConnectError(
+			Object.assign(new Error('wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }),
+			target,
+		);
+		expect(tls.message).toMatch(/TLS handshake with amqps:\/\/api.invers.com:5671/);
+		for (const error of [refused, tls]) expect(error.message).not.toContain('pw-secret');
+	});
+});
