@@ -1,7 +1,7 @@
 /**
  * Benchmark: sending one command to each of 500 vehicles whose commands take 1 s to travel.
  *
- *   npx tsx bench/commands.ts [--vehicles=500] [--latency-ms=1000] [--sequential=500]
+ *   npm run bench:commands -- [--vehicles=500] [--latency-ms=1000] [--sequential=500]
  *                             [--rate-limit=4/1000] [--rate-limit-vehicles=500] [--no-extra]
  *
  * 1. Sequential baseline: one command after the other, as a loop of HTTP Request nodes sends them
@@ -13,9 +13,6 @@
  * 3. Extra: the node with 20 parallel commands (skipped with --no-extra).
  * 4. The node at its default under a tight simulator rate limit: no rate-limit error may surface.
  */
-// First: lets tsx load the node classes by their `*.node` file names (see that file).
-import './triggerTsResolve';
-
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { commandPathSegment, paths, TOKEN_PATH } from '../nodes/shared/contract';

@@ -1,10 +1,12 @@
 /**
  * Benchmark of the Vehicle Management node against the simulator, side by side in one run:
  *
- *   npm run bench:management -- [--fleets 5000,20000] [--repeat 3]
+ *   npm run bench:management -- [--fleets 5000,20000] [--repeat 3] [--latency-ms 20]
  *
  * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
  *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
+ *    Once on bare loopback, once with a delay per page standing in for the network: n8n's request
+ *    helper opens a new connection per request, a fixed cost that only loopback makes visible.
  * 2. Token requests per 1,000 API calls, and with a short token lifetime, per token lifetime.
  * Targets: node time within 1.2x of the plain loop; node memory minus plain memory does not grow
  * with the fleet; one token request per token lifetime.
@@ -48,16 +50,28 @@ function median(values: number[]): number {
 	return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function getManyComparison(fleets: number[], repeat: number) {
+async function getManyComparison(fleets: number[], repeat: number, latencyMs: number) {
 	console.log(
-		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs)',
+		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs, %s)',
 		repeat,
+		latencyMs
+			? `${latencyMs} ms added latency per page, as over a network`
+			: 'loopback, no added latency',
 	);
 	console.log(
 		'fleet   | plain ms | node ms | ratio | plain heap MB | node heap MB | heap diff MB | plain RSS MB | node RSS MB',
 	);
 	for (const fleetSize of fleets) {
 		const sim = await startSimulator({ fleetSize, port: 0 });
+		if (latencyMs) {
+			sim.faults.add({
+				kind: 'slow',
+				method: 'GET',
+				path: '^/vehicles$',
+				delayMs: latencyMs,
+				times: 1e9,
+			});
+		}
 		try {
 			const runs: Record<string, Measurement[]> = { plain: [], node: [] };
 			for (let i = 0; i < repeat; i++) {
@@ -150,7 +164,8 @@ async function tokenRequests() {
 async function main() {
 	const fleets = argument('fleets', '5000,20000').split(',').map(Number);
 	const repeat = Number(argument('repeat', '3'));
-	await getManyComparison(fleets, repeat);
+	await getManyComparison(fleets, repeat, 0);
+	await getManyComparison(fleets, repeat, Number(argument('latency-ms', '20')));
 	await tokenRequests();
 }
 

@@ -1,6 +1,6 @@
 /**
  * Side-by-side benchmark of the INVERS Trigger on the local RabbitMQ:
- *   npx tsx bench/trigger.ts --events 100000 [--drops 10] [--prefetch 10]
+ *   npm run bench:trigger -- --events 100000 [--drops 10] [--prefetch 10]
  *
  * Contenders, each on its own fresh queue of the same broker, in one run:
  * - INVERS Trigger: run through n8n-core's TriggerContext (test/harness/trigger.ts), every
@@ -14,7 +14,6 @@
  * publish-to-emit), and a stream with `--drops` connection drops (a TCP proxy between consumer
  * and broker is cut) counting events lost and duplicates.
  */
-import './triggerTsResolve';
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -259,11 +258,15 @@ interface Result {
 	note?: string;
 }
 
+/** CPU time of this process per event (µs) in the last throughput phase, per contender. */
+const cpuPerEvent = new Map<Contender, number[]>();
+
 async function throughput(contender: Contender, events = EVENTS): Promise<number> {
 	const publisher = await freshQueue();
 	await publishMany(publisher, events);
 	let received = 0;
 	const started = now();
+	const cpuBefore = process.cpuUsage();
 	const consumer = await contender.start(
 		publisher.queues['vehicle-changes'],
 		5672,
@@ -275,6 +278,9 @@ async function throughput(contender: Contender, events = EVENTS): Promise<number
 		() => received,
 	);
 	const elapsed = (now() - started) / 1000;
+	const cpu = process.cpuUsage(cpuBefore);
+	if (!cpuPerEvent.has(contender)) cpuPerEvent.set(contender, []);
+	cpuPerEvent.get(contender)!.push((cpu.user + cpu.system) / Math.max(1, received));
 	await consumer.stop();
 	const left = await removeQueue(publisher);
 	if (received < events || left > 0) {
@@ -347,10 +353,18 @@ async function withDrops(
 }
 
 async function main() {
-	const contenders: Contender[] = [inversTrigger, bareAmqplib];
+	let contenders: Contender[] = [inversTrigger, bareAmqplib];
 	const n8n = loadN8nRabbitMqTrigger();
 	if (typeof n8n === 'string') console.log(n8n);
 	else contenders.push(n8n);
+	// --only invers,bare,n8n: a subset (profiling); the comparison needs INVERS and bare.
+	const only = process.argv.indexOf('--only');
+	if (only > 0) {
+		const wanted = process.argv[only + 1].split(',');
+		contenders = contenders.filter((c) =>
+			wanted.some((w) => c.name.toLowerCase().includes(w.toLowerCase())),
+		);
+	}
 
 	console.log(
 		`events ${EVENTS}, prefetch ${PREFETCH}; latency: ${LATENCY_EVENTS} events at ${LATENCY_RATE}/s; drops: ${DROPS} during ${DROP_EVENTS} events`,
@@ -358,6 +372,7 @@ async function main() {
 	// Warm-up (module loading, JIT) first, then rounds in rotating order, so no contender pays
 	// for going first and a noisy neighbour on the machine hits every contender alike.
 	for (const contender of contenders) await throughput(contender, WARMUP_EVENTS);
+	cpuPerEvent.clear();
 	const rates = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
 	for (let round = 0; round < ROUNDS; round++) {
 		const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
@@ -372,14 +387,16 @@ async function main() {
 		const { p50, p99 } = await latency(contender);
 		results.push({ name: contender.name, eventsPerSecond, p50, p99 });
 		console.log(
-			`${contender.name.padEnd(24)} ${eventsPerSecond.toFixed(0).padStart(7)} events/s (median of ${ROUNDS})   p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`,
+			`${contender.name.padEnd(24)} ${eventsPerSecond.toFixed(0).padStart(7)} events/s (median of ${ROUNDS}, ${percentile(cpuPerEvent.get(contender) ?? [], 50).toFixed(0)} µs CPU/event in this process)   p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`,
 		);
 	}
-	const bare = results.find((result) => result.name === bareAmqplib.name)!;
-	const ours = results.find((result) => result.name === inversTrigger.name)!;
-	console.log(
-		`INVERS Trigger throughput = ${((ours.eventsPerSecond / bare.eventsPerSecond) * 100).toFixed(0)}% of bare amqplib (target ≥ 90%)`,
-	);
+	const bare = results.find((result) => result.name === bareAmqplib.name);
+	const ours = results.find((result) => result.name === inversTrigger.name);
+	if (bare && ours) {
+		console.log(
+			`INVERS Trigger throughput = ${((ours.eventsPerSecond / bare.eventsPerSecond) * 100).toFixed(0)}% of bare amqplib (target ≥ 90%)`,
+		);
+	}
 
 	console.log(`\nconnection drops (${DROPS} during a stream of ${DROP_EVENTS} events):`);
 	for (const contender of contenders.filter((c) => c !== bareAmqplib)) {

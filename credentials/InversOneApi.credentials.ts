@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	INodeProperties,
@@ -117,28 +116,6 @@ export class InversOneApi implements ICredentialType {
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/vehicles',
-			qs: { limit: 1 },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'The token works, but the API client may not read vehicles: grant it the "vehicles.ro" (or "vehicles") permission in FleetControl',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'The Base URL answers, but not as the INVERS OneAPI: check the Base URL',
-				},
-			},
-		],
-	};
+	// No declarative `test`: n8n would prefer it over a node's `testedBy` and so never check the
+	// AMQP part. The INVERS Trigger's `inversOneApiConnectionTest` checks both parts instead.
 }

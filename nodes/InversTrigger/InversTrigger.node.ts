@@ -12,7 +12,7 @@ import { paths } from '../shared/contract';
 import { normalizeBaseUrl } from '../shared/transport/baseUrl';
 import { amqpTargetFromCredential } from './amqp/connect';
 import { ConsumerSession } from './amqp/consumerSession';
-import { inversOneApiConnectionTest } from './credentialTest';
+import { inversOneApiConnectionTest } from '../shared/credentialTest';
 import { triggerProperties } from './description';
 import { EventPipeline } from './eventPipeline';
 import { readSettings } from './settings';
@@ -116,7 +116,9 @@ export class InversTrigger implements INodeType {
 				if (manual) {
 					// n8n awaits this before it reports the test run finished, so waiting here for the
 					// run would wait forever: acknowledge in the background, bounded by the timeout.
-					void stop(settings.executionTimeoutMs);
+					void stop(settings.executionTimeoutMs).catch((error) =>
+						this.logger.warn(`INVERS Trigger: closing after the test run failed: ${error}`),
+					);
 					return;
 				}
 				await stop(settings.closeTimeoutMs);

@@ -1,4 +1,6 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+
+import { parseTimestamp } from './events/timestamps';
 
 export interface SimplifiedState {
 	/** Property → value, e.g. `{ central_lock: 'LOCKED', mileage_in_kilometers: 1234 }`. */
@@ -30,8 +32,8 @@ export function simplifyState(vehicleState: unknown): SimplifiedState {
 		}
 		state[property] = entry.value;
 		if (typeof entry.timestamp === 'string') {
-			const at = DateTime.fromISO(entry.timestamp, { zone: 'utc' });
-			if (at.isValid && (!newest || at > newest)) newest = at;
+			const at = parseTimestamp(entry.timestamp);
+			if (at && (!newest || at > newest)) newest = at;
 		}
 	}
 	return { state, newestTimestamp: newest?.toISO() ?? undefined };

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { inversOneApiConnectionTest } from '../shared/credentialTest';
 import { searchVehicles } from '../shared/methods/searchVehicles';
 import { router } from './actions/router';
 import * as vehicle from './actions/vehicle';
@@ -25,7 +26,7 @@ export class InversVehicleCommands implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'inversOneApi', required: true }],
+		credentials: [{ name: 'inversOneApi', required: true, testedBy: 'inversOneApiConnectionTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -40,6 +41,7 @@ export class InversVehicleCommands implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { inversOneApiConnectionTest },
 		listSearch: { searchVehicles },
 	};
 

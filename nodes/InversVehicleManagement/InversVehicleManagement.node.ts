@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { inversOneApiConnectionTest } from '../shared/credentialTest';
 import { searchVehicles } from '../shared/methods/searchVehicles';
 import { router } from './actions/router';
 import * as vehicle from './actions/vehicle';
@@ -24,7 +25,7 @@ export class InversVehicleManagement implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'inversOneApi', required: true }],
+		credentials: [{ name: 'inversOneApi', required: true, testedBy: 'inversOneApiConnectionTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -39,6 +40,7 @@ export class InversVehicleManagement implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { inversOneApiConnectionTest },
 		listSearch: { searchVehicles },
 	};
 

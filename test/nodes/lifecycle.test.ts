@@ -185,6 +185,43 @@ describe('Add Vehicle', () => {
 	});
 });
 
+describe('Add and Remove under failures', () => {
+	afterEach(() => sim().faults.clear());
+
+	test('Add is not sent again after a 500 once INVERS may have added the vehicle', async () => {
+		sim().faults.add({
+			method: 'POST',
+			path: '^/vehicles$',
+			kind: 'status',
+			status: 500,
+			executeBeforeFault: true,
+		});
+		const before = requestsTo(sim(), ADD_ROUTE);
+		const { error } = await lifecycle(
+			'vehicle',
+			'add',
+			addParameters({ telematicsUnitId: 'CBX-10200' }),
+		);
+		expect(error?.httpCode).toBe('500');
+		expect(requestsTo(sim(), ADD_ROUTE) - before).toBe(1);
+		// It was added: a second attempt would only fail on the unit now in use.
+		expect(
+			sim()
+				.vehicleIds()
+				.some((id) => sim().getVehicle(id)!.telematics_unit.id === 'CBX-10200'),
+		).toBe(true);
+	});
+
+	test('Remove is repeated after a gateway error (removing twice removes once)', async () => {
+		const id = sim().vehicleIds()[2];
+		sim().faults.add({ method: 'DELETE', path: '^/vehicles/', kind: 'html', status: 503 });
+		const { items, error } = await lifecycle('vehicle', 'remove', { vehicle: vehicleById(id) });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ vehicle_id: id, removed: true, already_removed: false });
+		expect(sim().getVehicle(id)).toBeUndefined();
+	});
+});
+
 describe('Remove Vehicle', () => {
 	test('archives the vehicle; removing again fails clearly or, with the option, reports already removed; the unit can be added again', async () => {
 		const id = sim().vehicleIds()[0];

@@ -4,7 +4,7 @@ import {
 	describeConnectError,
 } from '../../nodes/InversTrigger/amqp/connect';
 import { DedupeWindow } from '../../nodes/InversTrigger/dedupe';
-import { parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
+import { normalizeTimestamp, parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
 import { simplifyState } from '../../nodes/InversTrigger/simplifyState';
 import { fakeRun } from '../harness/trigger';
 
@@ -138,5 +138,18 @@ describe('amqpTargetFromCredential', () => {
 		);
 		expect(tls.message).toMatch(/TLS handshake with amqps:\/\/api.invers.com:5671/);
 		for (const error of [refused, tls]) expect(error.message).not.toContain('pw-secret');
+	});
+});
+
+describe('normalizeTimestamp', () => {
+	it.each([
+		['2026-01-01T12:00:00Z', '2026-01-01T12:00:00.000Z'],
+		['2026-01-01T12:00:00.5Z', '2026-01-01T12:00:00.500Z'],
+		['2026-01-01T14:00:00+02:00', '2026-01-01T12:00:00.000Z'],
+		['2026-01-01T12:00:00.123456Z', '2026-01-01T12:00:00.123Z'],
+		['2026-13-01T00:00:00Z', '2026-13-01T00:00:00Z'],
+		['yesterday', 'yesterday'],
+	])('%s → %s', (input, expected) => {
+		expect(normalizeTimestamp(input)).toBe(expected);
 	});
 });

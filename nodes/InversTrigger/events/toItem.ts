@@ -40,20 +40,18 @@ export function eventToItem(
 	if (!isInterpretable(event)) {
 		item.data = event.data as IDataObject;
 	} else if (event.type === events.types.vehicleChanged) {
-		const rest = { ...event.data };
-		delete rest.vehicle;
-		delete rest.reasons;
 		item.reasons = eventReasons(event);
 		item.vehicle = (event.data.vehicle ?? null) as IDataObject | null;
-		if (Object.keys(rest).length) item.data = rest as IDataObject;
+		const rest = otherFields(event.data, ['vehicle', 'reasons']);
+		if (rest) item.data = rest;
 	} else {
-		const rest = { ...event.data };
-		const rawState = rest[events.stateRecordedStateField];
-		delete rest[events.stateRecordedVehicleIdField];
-		delete rest[events.stateRecordedStateField];
 		// Tolerate a `state` field (predecessor layout is not public).
-		const vehicleState = rawState ?? rest.state;
-		delete rest.state;
+		const vehicleState = event.data[events.stateRecordedStateField] ?? event.data.state;
+		const rest = otherFields(event.data, [
+			events.stateRecordedVehicleIdField,
+			events.stateRecordedStateField,
+			'state',
+		]);
 		if (options.simplify) {
 			const simplified = simplifyState(vehicleState);
 			item.vehicleState = simplified.state as IDataObject;
@@ -61,7 +59,7 @@ export function eventToItem(
 		} else {
 			item.vehicleState = (vehicleState ?? null) as IDataObject | null;
 		}
-		if (Object.keys(rest).length) item.data = rest as IDataObject;
+		if (rest) item.data = rest;
 	}
 
 	item.queue = delivery.queue;
@@ -70,4 +68,13 @@ export function eventToItem(
 		item.raw = { envelope: event.envelope as IDataObject, ...delivery.raw() };
 	}
 	return item;
+}
+
+/** Fields of `data` the item does not show by name (read tolerantly: kept, under `data`). */
+function otherFields(data: Record<string, unknown>, shown: string[]): IDataObject | undefined {
+	let rest: IDataObject | undefined;
+	for (const key of Object.keys(data)) {
+		if (!shown.includes(key)) (rest ??= {})[key] = data[key] as IDataObject[string];
+	}
+	return rest;
 }

@@ -5,10 +5,10 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { listQuery, paths, permissions } from '../shared/contract';
-import { getAccessToken } from '../shared/transport/accessToken';
-import { normalizeBaseUrl } from '../shared/transport/baseUrl';
-import { amqpTargetFromCredential, openConnection } from './amqp/connect';
+import { listQuery, paths, permissions } from './contract';
+import { getAccessToken } from './transport/accessToken';
+import { normalizeBaseUrl } from './transport/baseUrl';
+import { amqpTargetFromCredential, openConnection } from '../InversTrigger/amqp/connect';
 
 /**
  * The credential has two independent parts: the REST API client and the event consumer (AMQP),

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { N8N_BIN, N8N_DIR, N8N_VERSION, NODE24_BIN, NODE24_DIR, NODE24_HEADERS, NODE_PACKAGE } from './paths';
+
+/** Runs a command, its output shown with a prefix, and fails with the command named. */
+export function run(
+	command: string,
+	args: string[],
+	options: {
+		cwd: string;
+		env?: NodeJS.ProcessEnv;
+		label: string;
+		quiet?: boolean;
+		/** Instead of every line, a count of packages fetched so far (npm --loglevel=http). */
+		progress?: boolean;
+	},
+): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env ?? process.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let output = '';
+		let fetched = 0;
+		const forward = (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.length > 1_000_000) output = output.slice(-100_000);
+			if (options.quiet) return;
+			if (options.progress) {
+				const before = fetched;
+				fetched += (chunk.toString().match(/http fetch GET 200/g) ?? []).length;
+				if (Math.floor(fetched / 250) > Math.floor(before / 250)) {
+					process.stdout.write(`  [${options.label}] ${fetched} packages downloaded …\n`);
+				}
+				return;
+			}
+			for (const line of chunk.toString().split('\n')) {
+				if (line.trim()) process.stdout.write(`  [${options.label}] ${line}\n`);
+			}
+		};
+		child.stdout.on('data', forward);
+		child.stderr.on('data', forward);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve(output);
+			else
+				reject(
+					new Error(`${options.label}: "${command} ${args.join(' ')}" failed (exit ${code})\n${output.slice(-2000)}`),
+				);
+		});
+	});
+}
+
+/** Node 24 first on PATH: n8n 2.36+ refuses to start on older Node. */
+export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	return { ...process.env, PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`, ...extra };
+}
+
+const MARKER = '.installed';
+
+async function ensureNode24(): Promise<void> {
+	if (existsSync(path.join(NODE24_DIR, MARKER))) return;
+	console.log(`Installing ${NODE_PACKAGE} (n8n needs Node >= 24) into ${NODE24_DIR} …`);
+	mkdirSync(NODE24_DIR, { recursive: true });
+	writeFileSync(path.join(NODE24_DIR, 'package.json'), '{ "private": true }\n');
+	await run('npm', ['install', NODE_PACKAGE, '--no-audit', '--no-fund', '--no-save'], {
+		cwd: NODE24_DIR,
+		label: 'node24',
+	});
+	writeFileSync(path.join(NODE24_DIR, MARKER), `${NODE_PACKAGE}\n`);
+}
+
+/**
+ * n8n from the npm registry, the way that works on these machines: install scripts off (a Kafka
+ * module's script wants a download from GitHub), then sqlite3 rebuilt against Node 24's headers.
+ */
+async function ensureN8n(): Promise<void> {
+	if (existsSync(path.join(N8N_DIR, MARKER)) && existsSync(N8N_BIN)) return;
+	console.log(
+		`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (once per machine: about 5 minutes, 3 GB) …`,
+	);
+	mkdirSync(N8N_DIR, { recursive: true });
+	writeFileSync(path.join(N8N_DIR, 'package.json'), '{ "private": true }\n');
+	const env = node24Env({ npm_config_ignore_scripts: 'true' });
+	await run(
+		'npm',
+		['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'],
+		{ cwd: N8N_DIR, env, label: 'n8n install', progress: true },
+	);
+	await run('npm', ['rebuild', 'sqlite3'], {
+		cwd: N8N_DIR,
+		env: node24Env({ npm_config_nodedir: NODE24_HEADERS, npm_config_ignore_scripts: 'false' }),
+		label: 'sqlite3',
+	});
+	writeFileSync(path.join(N8N_DIR, MARKER), `n8n@${N8N_VERSION}\n`);
+}
+
+export async function ensureN8nInstalled(): Promise<void> {
+	await ensureNode24();
+	await ensureN8n();
+}

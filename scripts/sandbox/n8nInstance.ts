@@ -1,0 +1,175 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { node24Env, run } from './install';
+import { N8N_BIN, REPO_ROOT } from './paths';
+
+export interface N8nInstanceOptions {
+	/** n8n's user folder: its database, settings and community packages live below it. */
+	userFolder: string;
+	port: number;
+	/** Port of the task-runner broker; parallel instances need their own. */
+	runnerBrokerPort: number;
+	/** Extra environment (queue mode, log level, …). */
+	env?: NodeJS.ProcessEnv;
+}
+
+export const OWNER = {
+	email: 'owner@invers-sandbox.local',
+	firstName: 'Fleet',
+	lastName: 'Operator',
+	password: 'Invers-Sandbox-1',
+};
+
+export function n8nEnv(options: N8nInstanceOptions): NodeJS.ProcessEnv {
+	return node24Env({
+		N8N_USER_FOLDER: options.userFolder,
+		N8N_PORT: String(options.port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(options.runnerBrokerPort),
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		...options.env,
+	});
+}
+
+/**
+ * Installs the package the way n8n installs a community package: from `npm pack`, with its
+ * runtime dependencies, into `<user folder>/.n8n/nodes/node_modules/<name>`. Needs `dist/`.
+ */
+export async function installPackage(userFolder: string): Promise<void> {
+	const packDir = mkdtempSync(path.join(os.tmpdir(), 'invers-pack-'));
+	try {
+		await run('npm', ['pack', '--pack-destination', packDir, '--silent'], {
+			cwd: REPO_ROOT,
+			label: 'pack',
+			quiet: true,
+		});
+		const tarball = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
+		if (!tarball) throw new Error('npm pack produced no tarball');
+		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			'{ "name": "installed-nodes", "private": true }\n',
+		);
+		await run(
+			'npm',
+			[
+				'install',
+				path.join(packDir, tarball),
+				'--omit=dev',
+				'--omit=peer',
+				'--no-audit',
+				'--no-fund',
+				'--ignore-scripts',
+			],
+			{ cwd: nodesDir, label: 'install package', quiet: true },
+		);
+	} finally {
+		rmSync(packDir, { recursive: true, force: true });
+	}
+}
+
+/** Runs an n8n CLI command (import, execute, publish) against the instance's database. */
+export async function n8nCli(options: N8nInstanceOptions, args: string[]): Promise<string> {
+	return await run(N8N_BIN, args, {
+		cwd: options.userFolder,
+		env: n8nEnv({ ...options, env: { N8N_LOG_LEVEL: 'warn', ...options.env } }),
+		label: `n8n ${args[0]}`,
+		quiet: true,
+	});
+}
+
+export interface RunningN8n {
+	url: string;
+	process: ChildProcess;
+	log: () => string;
+	stop(): Promise<void>;
+}
+
+export async function startN8n(
+	options: N8nInstanceOptions,
+	command: string[] = ['start'],
+	readyTimeoutMs = 120_000,
+): Promise<RunningN8n> {
+	const child = spawn(N8N_BIN, command, {
+		cwd: options.userFolder,
+		env: n8nEnv(options),
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// Its own process group, so that stopping it also stops n8n's task runner children.
+		detached: true,
+	});
+	let log = '';
+	const collect = (chunk: Buffer) => {
+		log += chunk.toString();
+		if (log.length > 2_000_000) log = log.slice(-500_000);
+	};
+	child.stdout?.on('data', collect);
+	child.stderr?.on('data', collect);
+	const url = `http://127.0.0.1:${options.port}`;
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		try {
+			process.kill(-child.pid!, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const killTimer = setTimeout(() => {
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		}, 15_000);
+		await exited;
+		clearTimeout(killTimer);
+	};
+	const started = Date.now();
+	while (Date.now() - started < readyTimeoutMs) {
+		if (child.exitCode !== null) {
+			throw new Error(`n8n exited (code ${child.exitCode}) while starting:\n${log.slice(-3000)}`);
+		}
+		try {
+			// /healthz answers before migrations finish; readiness waits for them.
+			const response = await fetch(`${url}/healthz/readiness`);
+			if (response.ok) return { url, process: child, log: () => log, stop };
+		} catch {
+			// Not listening yet.
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	await stop();
+	throw new Error(`n8n did not become ready within ${readyTimeoutMs / 1000} s:\n${log.slice(-3000)}`);
+}
+
+/** Creates the owner account on a fresh instance; returns a session cookie either way. */
+export async function ownerSession(url: string): Promise<string> {
+	const setup = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	const setupCookie = setup.headers.get('set-cookie');
+	if (setup.ok && setupCookie) return setupCookie.split(';')[0];
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	const cookie = login.headers.get('set-cookie');
+	if (!login.ok || !cookie) {
+		throw new Error(`Could not log in as the sandbox owner: HTTP ${login.status} ${await login.text()}`);
+	}
+	return cookie.split(';')[0];
+}
