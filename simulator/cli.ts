@@ -10,6 +10,8 @@ import {
 	type SimulatorOptions,
 	startSimulator,
 } from './index';
+import type { AmqpPublisher } from './amqpPublisher';
+import { attachPublisher, createAmqpPublisher } from './amqpPublisher';
 
 const USAGE = `Usage: tsx simulator/cli.ts [options]
   --port <n>                 port to listen on (default 8787; 0 picks a free one)
@@ -20,9 +22,28 @@ const USAGE = `Usage: tsx simulator/cli.ts [options]
   --rate-limit <limit/ms>    e.g. 20/1000: 20 requests per client per second (default off)
   --command-latency-ms <n>   how long a command takes (default 0)
   --setup-delay-ms <n>       how long an added vehicle's setup takes (default 2000)
+  --amqp-url <url>           broker the events are published to
+                             (default amqp://guest:guest@127.0.0.1:5672)
+  --no-events                do not publish events
+  --fleet-id <id>            part of the queue names fleet-<id>.<topic> (default demo)
+  --telemetry-ms <n>         a VehicleStateRecorded of a random vehicle every n ms (default 0: off)
   --help                     show this text`;
 
 class UsageError extends Error {}
+
+interface EventOptions {
+	amqpUrl: string;
+	publish: boolean;
+	fleetId: string;
+	telemetryMs: number;
+}
+
+const eventOptions: EventOptions = {
+	amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+	publish: true,
+	fleetId: 'demo',
+	telemetryMs: 0,
+};
 
 function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 	const options: Partial<SimulatorOptions> = { port: 8787 };
@@ -64,6 +85,18 @@ function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 			case '--setup-delay-ms':
 				options.setupDelayMs = integer(flag, value(), 0, 3_600_000);
 				break;
+			case '--amqp-url':
+				eventOptions.amqpUrl = value();
+				break;
+			case '--no-events':
+				eventOptions.publish = false;
+				break;
+			case '--fleet-id':
+				eventOptions.fleetId = value();
+				break;
+			case '--telemetry-ms':
+				eventOptions.telemetryMs = integer(flag, value(), 0, 3_600_000);
+				break;
 			default:
 				throw new UsageError(`unknown option ${arg}`);
 		}
@@ -87,6 +120,43 @@ function rateLimit(text: string): SimulatorOptions['rateLimit'] {
 		);
 	}
 	return { limit: Number(match[1]), windowMs: Number(match[2]) };
+}
+
+/** Publishes the simulator's events to the broker, with INVERS-like per-topic queues. */
+async function publishEvents(sim: Simulator): Promise<() => Promise<void>> {
+	let publisher: AmqpPublisher;
+	try {
+		publisher = await createAmqpPublisher({
+			url: eventOptions.amqpUrl,
+			fleetId: eventOptions.fleetId,
+		});
+	} catch (error) {
+		const where = eventOptions.amqpUrl.replace(/\/\/[^@]*@/, '//');
+		console.error(
+			`Cannot reach the event broker at ${where} (${(error as Error).message}). Start RabbitMQ (e.g. 'rabbitmq-server -detached'), pass --amqp-url, or run with --no-events.`,
+		);
+		await sim.close();
+		process.exit(1);
+	}
+	const detach = attachPublisher(sim.events, publisher);
+	sim.events.on('publishError', (error: Error) =>
+		console.error(`event not published: ${error.message}`),
+	);
+	console.log('  events: published to the queues (one per topic, each with a dead-letter queue)');
+	for (const [topic, queue] of Object.entries(publisher.queues)) {
+		console.log(`    ${topic}: ${queue}`);
+	}
+	const telemetry =
+		eventOptions.telemetryMs > 0
+			? setInterval(() => sim.emitTelemetry(), eventOptions.telemetryMs)
+			: undefined;
+	if (telemetry)
+		console.log(`  telemetry: one VehicleStateRecorded every ${eventOptions.telemetryMs} ms`);
+	return async () => {
+		if (telemetry) clearInterval(telemetry);
+		detach();
+		await publisher.close();
+	};
 }
 
 async function main(): Promise<void> {
@@ -132,9 +202,13 @@ async function main(): Promise<void> {
 		`  control: GET ${sim.url}/__sim/stats, POST ${sim.url}/__sim/reset, POST|DELETE ${sim.url}/__sim/faults`,
 	);
 
+	const closeEvents = eventOptions.publish ? await publishEvents(sim) : async () => {};
+
 	const shutdown = (signal: string) => {
 		console.log(`\n${signal}: closing the simulator`);
-		sim.close().then(() => process.exit(0));
+		closeEvents()
+			.then(() => sim.close())
+			.then(() => process.exit(0));
 	};
 	process.once('SIGINT', () => shutdown('SIGINT'));
 	process.once('SIGTERM', () => shutdown('SIGTERM'));

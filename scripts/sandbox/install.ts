@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { N8N_BIN, N8N_DIR, N8N_VERSION, NODE24_BIN, NODE24_DIR, NODE24_HEADERS, NODE_PACKAGE } from './paths';
+import {
+	N8N_BIN,
+	N8N_DIR,
+	N8N_VERSION,
+	NODE24_BIN,
+	NODE24_DIR,
+	NODE24_HEADERS,
+	NODE_PACKAGE,
+} from './paths';
 
 /** Runs a command, its output shown with a prefix, and fails with the command named. */
 export function run(
@@ -20,7 +28,7 @@ export function run(
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, {
 			cwd: options.cwd,
-			env: options.env ?? process.env,
+			env: options.env ?? cleanEnv(),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let output = '';
@@ -48,15 +56,31 @@ export function run(
 			if (code === 0) resolve(output);
 			else
 				reject(
-					new Error(`${options.label}: "${command} ${args.join(' ')}" failed (exit ${code})\n${output.slice(-2000)}`),
+					new Error(
+						`${options.label}: "${command} ${args.join(' ')}" failed (exit ${code})\n${output.slice(-2000)}`,
+					),
 				);
 		});
 	});
 }
 
+/**
+ * The environment without what an outer `npm run` exports (npm_config_*, npm_node_execpath,
+ * NODE, …): inherited, those would apply this repo's `ignore-scripts` to installs elsewhere and
+ * make node-gyp build against the Node that runs npm instead of Node 24.
+ */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [name, value] of Object.entries(process.env)) {
+		if (/^npm_/i.test(name) || name === 'NODE' || name === 'INIT_CWD') continue;
+		env[name] = value;
+	}
+	return { ...env, ...extra };
+}
+
 /** Node 24 first on PATH: n8n 2.36+ refuses to start on older Node. */
 export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-	return { ...process.env, PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`, ...extra };
+	return cleanEnv({ PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`, ...extra });
 }
 
 const MARKER = '.installed';
@@ -66,10 +90,15 @@ async function ensureNode24(): Promise<void> {
 	console.log(`Installing ${NODE_PACKAGE} (n8n needs Node >= 24) into ${NODE24_DIR} …`);
 	mkdirSync(NODE24_DIR, { recursive: true });
 	writeFileSync(path.join(NODE24_DIR, 'package.json'), '{ "private": true }\n');
+	// Its install script fetches nothing: it links the platform package shipped in the registry.
 	await run('npm', ['install', NODE_PACKAGE, '--no-audit', '--no-fund', '--no-save'], {
 		cwd: NODE24_DIR,
+		env: cleanEnv(),
 		label: 'node24',
 	});
+	if (!existsSync(path.join(NODE24_HEADERS, 'include'))) {
+		throw new Error(`${NODE_PACKAGE} installed without its headers at ${NODE24_HEADERS}`);
+	}
 	writeFileSync(path.join(NODE24_DIR, MARKER), `${NODE_PACKAGE}\n`);
 }
 
@@ -84,15 +113,22 @@ async function ensureN8n(): Promise<void> {
 	);
 	mkdirSync(N8N_DIR, { recursive: true });
 	writeFileSync(path.join(N8N_DIR, 'package.json'), '{ "private": true }\n');
-	const env = node24Env({ npm_config_ignore_scripts: 'true' });
+	const env = node24Env();
 	await run(
 		'npm',
-		['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'],
+		[
+			'install',
+			`n8n@${N8N_VERSION}`,
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=http',
+		],
 		{ cwd: N8N_DIR, env, label: 'n8n install', progress: true },
 	);
 	await run('npm', ['rebuild', 'sqlite3'], {
 		cwd: N8N_DIR,
-		env: node24Env({ npm_config_nodedir: NODE24_HEADERS, npm_config_ignore_scripts: 'false' }),
+		env: node24Env({ npm_config_nodedir: NODE24_HEADERS }),
 		label: 'sqlite3',
 	});
 	writeFileSync(path.join(N8N_DIR, MARKER), `n8n@${N8N_VERSION}\n`);

@@ -150,7 +150,9 @@ export async function startN8n(
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	await stop();
-	throw new Error(`n8n did not become ready within ${readyTimeoutMs / 1000} s:\n${log.slice(-3000)}`);
+	throw new Error(
+		`n8n did not become ready within ${readyTimeoutMs / 1000} s:\n${log.slice(-3000)}`,
+	);
 }
 
 /** Creates the owner account on a fresh instance; returns a session cookie either way. */
@@ -169,7 +171,9 @@ export async function ownerSession(url: string): Promise<string> {
 	});
 	const cookie = login.headers.get('set-cookie');
 	if (!login.ok || !cookie) {
-		throw new Error(`Could not log in as the sandbox owner: HTTP ${login.status} ${await login.text()}`);
+		throw new Error(
+			`Could not log in as the sandbox owner: HTTP ${login.status} ${await login.text()}`,
+		);
 	}
 	return cookie.split(';')[0];
 }

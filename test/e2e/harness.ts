@@ -1,0 +1,418 @@
+/**
+ * What the end-to-end suites share: fresh n8n user folders with the packed package, the simulator
+ * publishing to the local RabbitMQ on a fleet id of its own, the example workflows rewritten for
+ * that fleet, the n8n CLI and REST calls, and small local receivers.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import type { AmqpPublisher } from '../../simulator/amqpPublisher';
+import { attachPublisher, createAmqpPublisher } from '../../simulator/amqpPublisher';
+import type { Simulator, SimulatorOptions } from '../../simulator/index';
+import { startSimulator } from '../../simulator/index';
+import { sandboxCredential } from '../../scripts/sandbox/credential';
+import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
+import { n8nCli, n8nEnv } from '../../scripts/sandbox/n8nInstance';
+import { N8N_BIN, N8N_DIR, REPO_ROOT } from '../../scripts/sandbox/paths';
+
+const execFileAsync = promisify(execFile);
+
+/** Filled once per run by globalSetup: the packed package with its runtime dependencies. */
+export const PACKAGE_TEMPLATE = path.join(os.tmpdir(), 'invers-e2e-package-template');
+export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+export const PACKAGE_NAME = 'n8n-nodes-invers-oneapi';
+
+export const EXAMPLE_IDS = {
+	maintenanceSweep: 'inversExample001',
+	alert: 'inversExample002',
+	masterDataSync: 'inversExample003',
+	unlockOnBooking: 'inversExample004',
+	onboarding: 'inversExample005',
+} as const;
+
+/** Only under jest.e2e.config.js (which sets INVERS_E2E): `npm test` skips these suites. */
+export const describeE2e = process.env.INVERS_E2E === '1' ? describe : describe.skip;
+
+export function n8nInstalled(): boolean {
+	return existsSync(path.join(N8N_DIR, '.installed')) && existsSync(N8N_BIN);
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export function uniqueId(label: string): string {
+	return `${label}-${process.pid}-${Date.now().toString(36)}`;
+}
+
+/** A fresh user folder with the package installed (a copy of the packed template). */
+export async function newInstance(
+	label: string,
+	env: NodeJS.ProcessEnv = {},
+): Promise<N8nInstanceOptions> {
+	const userFolder = mkdtempSync(path.join(os.tmpdir(), `invers-e2e-${label}-`));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	cpSync(path.join(PACKAGE_TEMPLATE, '.n8n', 'nodes'), nodesDir, { recursive: true });
+	return {
+		userFolder,
+		port: await freePort(),
+		runnerBrokerPort: await freePort(),
+		env: { N8N_LOG_LEVEL: 'info', N8N_RUNNERS_ENABLED: 'true', ...env },
+	};
+}
+
+export interface EventSimulator {
+	sim: Simulator;
+	publisher: AmqpPublisher;
+	fleetId: string;
+	/** `fleet-<fleetId>.vehicle-states` and `.vehicle-changes`. */
+	statesQueue: string;
+	changesQueue: string;
+	close(): Promise<void>;
+}
+
+/** The simulator on a random port, its events published to queues of a fleet id of its own. */
+export async function startEventSimulator(
+	fleetId: string,
+	options: Partial<SimulatorOptions> = {},
+): Promise<EventSimulator> {
+	const sim = await startSimulator({ port: 0, fleetSize: 12, setupDelayMs: 200, ...options });
+	const publisher = await createAmqpPublisher({ url: AMQP_URL, fleetId });
+	const detach = attachPublisher(sim.events, publisher);
+	sim.events.on('publishError', () => undefined);
+	return {
+		sim,
+		publisher,
+		fleetId,
+		statesQueue: publisher.queues['vehicle-states'],
+		changesQueue: publisher.queues['vehicle-changes'],
+		async close() {
+			detach();
+			await publisher.close();
+			await sim.close();
+		},
+	};
+}
+
+/** Removes a test fleet's queues (they are durable) once a suite is done with them. */
+export async function deleteQueues(publisher: AmqpPublisher): Promise<void> {
+	const { connect } = await import('amqplib');
+	const connection = await connect(AMQP_URL);
+	try {
+		const channel = await connection.createChannel();
+		for (const queue of [
+			...Object.values(publisher.queues),
+			...Object.values(publisher.deadLetterQueues),
+		]) {
+			await channel.deleteQueue(queue).catch(() => undefined);
+		}
+		await channel.close().catch(() => undefined);
+	} finally {
+		await connection.close().catch(() => undefined);
+	}
+}
+
+type Workflow = {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+	[key: string]: unknown;
+};
+
+export function readExample(id: string): Workflow {
+	for (const file of readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json'))) {
+		const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Workflow;
+		if (workflow.id === id) return workflow;
+	}
+	throw new Error(`no example workflow with id ${id} in ${EXAMPLES_DIR}`);
+}
+
+/**
+ * The examples as files for `import:workflow --separate`, with the queues renamed to the test
+ * fleet and any further change a suite needs (alert URL, trigger options).
+ */
+export function writeWorkflows(
+	dir: string,
+	fleetId: string,
+	workflows: Workflow[],
+	patch: (workflow: Workflow) => void = () => undefined,
+): string {
+	mkdirSync(dir, { recursive: true });
+	for (const original of workflows) {
+		const workflow = JSON.parse(
+			JSON.stringify(original).replace(/fleet-demo\./g, `fleet-${fleetId}.`),
+		) as Workflow;
+		patch(workflow);
+		writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+	}
+	return dir;
+}
+
+export function nodeNamed(workflow: Workflow, name: string) {
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`workflow ${workflow.id} has no node "${name}"`);
+	return node;
+}
+
+export async function importCredentials(
+	instance: N8nInstanceOptions,
+	credentials: unknown[],
+): Promise<void> {
+	const file = path.join(instance.userFolder, 'credentials.json');
+	writeFileSync(file, JSON.stringify(credentials, null, 2));
+	await n8nCli(instance, ['import:credentials', `--input=${file}`]);
+}
+
+export function inversCredential(simulatorUrl: string) {
+	return sandboxCredential(simulatorUrl);
+}
+
+export async function importWorkflows(instance: N8nInstanceOptions, dir: string): Promise<void> {
+	await n8nCli(instance, ['import:workflow', '--separate', `--input=${dir}`]);
+}
+
+export async function publishWorkflow(instance: N8nInstanceOptions, id: string): Promise<void> {
+	await n8nCli(instance, ['publish:workflow', `--id=${id}`]);
+}
+
+export interface RunResult {
+	data: {
+		resultData: {
+			runData: Record<
+				string,
+				Array<{
+					data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> };
+					error?: unknown;
+				}>
+			>;
+			error?: { message?: string };
+		};
+	};
+	status?: string;
+}
+
+/**
+ * `n8n execute --id --rawOutput`: the run as n8n prints it. n8n sometimes crashes at exit after
+ * printing, so the printed JSON decides, not the exit code.
+ */
+export async function executeWorkflow(
+	instance: N8nInstanceOptions,
+	id: string,
+	timeoutMs = 120_000,
+): Promise<RunResult> {
+	const output = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
+		(resolve, reject) => {
+			const child = spawn(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], {
+				cwd: instance.userFolder,
+				env: n8nEnv({ ...instance, env: { ...instance.env, N8N_LOG_LEVEL: 'warn' } }),
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			const timer = setTimeout(() => {
+				child.kill('SIGKILL');
+				reject(new Error(`n8n execute --id=${id} timed out:\n${stdout}\n${stderr}`));
+			}, timeoutMs);
+			child.on('error', reject);
+			child.on('close', (code) => {
+				clearTimeout(timer);
+				resolve({ stdout, stderr, code });
+			});
+		},
+	);
+	const start = output.stdout.search(/^\{\s*$/m);
+	const end = output.stdout.lastIndexOf('}');
+	if (start < 0 || end < start) {
+		throw new Error(
+			`n8n execute --id=${id} printed no run (exit ${output.code}):\n${output.stdout.slice(-3000)}\n${output.stderr.slice(-3000)}`,
+		);
+	}
+	return JSON.parse(output.stdout.slice(start, end + 1)) as RunResult;
+}
+
+/** The items a node put out (first run), on one of its outputs. */
+export function nodeItems(run: RunResult, nodeName: string, output = 0) {
+	const runs = run.data.resultData.runData[nodeName];
+	if (!runs) return [];
+	return (runs[0].data?.main[output] ?? []).map((item) => item.json);
+}
+
+export async function rest<T = unknown>(
+	url: string,
+	cookie: string,
+	method: string,
+	route: string,
+	body?: unknown,
+): Promise<{ status: number; body: T }> {
+	const response = await fetch(`${url}${route}`, {
+		method,
+		headers: {
+			cookie,
+			'content-type': 'application/json',
+			// n8n's REST API wants this header from browser-less clients on state-changing calls.
+			'browser-id': 'invers-e2e',
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// Not JSON (static files are, anyway).
+	}
+	return { status: response.status, body: parsed as T };
+}
+
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+	workflowId: string;
+}
+
+/** Executions of a workflow over the REST API (all of them, newest first). */
+export async function listExecutions(
+	url: string,
+	cookie: string,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const { status, body } = await rest<{ data: { results: ExecutionSummary[] } }>(
+		url,
+		cookie,
+		'GET',
+		`/rest/executions?filter=${filter}&limit=1000`,
+	);
+	if (status !== 200) throw new Error(`GET /rest/executions: HTTP ${status} ${JSON.stringify(body)}`);
+	return body.data.results;
+}
+
+export async function waitFor<T>(
+	check: () => Promise<T | undefined | false> | T | undefined | false,
+	what: string,
+	timeoutMs = 60_000,
+	intervalMs = 250,
+): Promise<T> {
+	const started = Date.now();
+	let last: unknown;
+	while (Date.now() - started < timeoutMs) {
+		try {
+			const result = await check();
+			if (result !== undefined && result !== false) return result;
+		} catch (error) {
+			last = error;
+		}
+		await sleep(intervalMs);
+	}
+	throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Messages ready and unacknowledged in a queue, as the broker reports them. */
+export async function queueCounts(queue: string): Promise<{ ready: number; unacked: number }> {
+	const { stdout } = await execFileAsync('rabbitmqctl', [
+		'-q',
+		'list_queues',
+		'name',
+		'messages_ready',
+		'messages_unacknowledged',
+	]);
+	for (const line of stdout.split('\n')) {
+		const [name, ready, unacked] = line.trim().split(/\s+/);
+		if (name === queue) return { ready: Number(ready), unacked: Number(unacked) };
+	}
+	throw new Error(`rabbitmqctl does not list the queue ${queue}`);
+}
+
+export async function closeAllBrokerConnections(reason: string): Promise<void> {
+	await execFileAsync('rabbitmqctl', ['-q', 'close_all_connections', reason]);
+}
+
+export async function psql(database: string, sql: string): Promise<string> {
+	const { stdout } = await execFileAsync('psql', [
+		'-h',
+		'127.0.0.1',
+		'-U',
+		'postgres',
+		'-d',
+		database,
+		'-v',
+		'ON_ERROR_STOP=1',
+		'-At',
+		'-F',
+		'\t',
+		'-c',
+		sql,
+	]);
+	return stdout;
+}
+
+/** A fresh database for a suite (dropped by `dropDatabase`). */
+export async function createDatabase(name: string): Promise<void> {
+	await psql('postgres', `DROP DATABASE IF EXISTS "${name}"`);
+	await psql('postgres', `CREATE DATABASE "${name}"`);
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+	await psql('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+}
+
+/** A local HTTP server recording the JSON bodies POSTed to it. */
+export class Receiver {
+	readonly bodies: Array<Record<string, unknown>> = [];
+	private server?: http.Server;
+	url = '';
+
+	async start(): Promise<this> {
+		this.server = http.createServer((request, response) => {
+			let body = '';
+			request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			request.on('end', () => {
+				try {
+					this.bodies.push(JSON.parse(body) as Record<string, unknown>);
+				} catch {
+					this.bodies.push({ unparsed: body });
+				}
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.end('{"received":true}');
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		const { port } = this.server.address() as net.AddressInfo;
+		this.url = `http://127.0.0.1:${port}`;
+		return this;
+	}
+
+	async close(): Promise<void> {
+		if (!this.server) return;
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+	}
+}
+
+/** Lines of n8n's log that mention the package and are errors or warnings. */
+export function packageProblems(log: string): string[] {
+	return log
+		.split('\n')
+		.filter((line) => /invers/i.test(line) && /error|warn|fail|could not|unable/i.test(line));
+}

@@ -1,0 +1,140 @@
+/**
+ * The packed package inside a real n8n: it loads cleanly, every node and the credential are
+ * offered, and n8n's credential test (the "Test" button: POST /rest/credentials/test) passes
+ * against the simulator and fails clearly on a wrong secret or a wrong broker password.
+ */
+import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
+import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
+import type { EventSimulator } from './harness';
+import {
+	PACKAGE_NAME,
+	describeE2e,
+	importCredentials,
+	inversCredential,
+	newInstance,
+	packageProblems,
+	rest,
+	startEventSimulator,
+	uniqueId,
+	deleteQueues,
+} from './harness';
+
+const NODE_TYPES = [
+	'inversVehicleManagement',
+	'inversVehicleLifecycle',
+	'inversVehicleCommands',
+	'inversTrigger',
+].map((name) => `${PACKAGE_NAME}.${name}`);
+
+describeE2e('the package in n8n 2.41', () => {
+	let events: EventSimulator;
+	let instance: N8nInstanceOptions;
+	let n8n: RunningN8n;
+	let cookie: string;
+	let credential: ReturnType<typeof inversCredential>;
+
+	beforeAll(async () => {
+		events = await startEventSimulator(uniqueId('e2e-pkg'));
+		instance = await newInstance('package');
+		credential = inversCredential(events.sim.url);
+		await importCredentials(instance, [credential]);
+		n8n = await startN8n(instance);
+		cookie = await ownerSession(n8n.url);
+	}, 240_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		if (events) {
+			await deleteQueues(events.publisher);
+			await events.close();
+		}
+	}, 60_000);
+
+	it('loads without an error or warning mentioning the package', () => {
+		const log = n8n.log();
+		expect(log).toContain('Editor is now accessible');
+		expect(packageProblems(log)).toEqual([]);
+	});
+
+	it('offers all four nodes and the credential', async () => {
+		const nodes = await rest<Array<{ name: string; version: number | number[] }>>(
+			n8n.url,
+			cookie,
+			'GET',
+			'/types/nodes.json',
+		);
+		expect(nodes.status).toBe(200);
+		const names = nodes.body.map((node) => node.name);
+		for (const type of NODE_TYPES) expect(names).toContain(type);
+
+		const credentials = await rest<Array<{ name: string; displayName: string }>>(
+			n8n.url,
+			cookie,
+			'GET',
+			'/types/credentials.json',
+		);
+		expect(credentials.status).toBe(200);
+		const invers = credentials.body.find((entry) => entry.name === 'inversOneApi');
+		expect(invers?.displayName).toBe('INVERS OneAPI API');
+	});
+
+	it('lists the imported credential for the owner', async () => {
+		const { status, body } = await rest<{ data: Array<{ id: string; type: string }> }>(
+			n8n.url,
+			cookie,
+			'GET',
+			'/rest/credentials',
+		);
+		expect(status).toBe(200);
+		expect(body.data.map((entry) => entry.id)).toContain(credential.id);
+	});
+
+	const test = (data: Record<string, unknown>) =>
+		rest<{ data: { status: string; message: string } }>(
+			n8n.url,
+			cookie,
+			'POST',
+			'/rest/credentials/test',
+			{
+				credentials: {
+					id: credential.id,
+					name: credential.name,
+					type: credential.type,
+					data: { ...credential.data, ...data },
+				},
+			},
+		);
+
+	it('passes the credential test against the simulator and the broker', async () => {
+		const tokenRequestsBefore = events.sim.stats.tokenRequests;
+		const { status, body } = await test({});
+		expect(status).toBe(200);
+		expect(body.data).toEqual({
+			status: 'OK',
+			message: expect.stringMatching(/event consumer login and API client work/),
+		});
+		expect(events.sim.stats.tokenRequests).toBeGreaterThan(tokenRequestsBefore);
+	});
+
+	it('fails the credential test with a clear message on a wrong client secret', async () => {
+		const { status, body } = await test({ clientSecret: 'not-the-secret' });
+		expect(status).toBe(200);
+		expect(body.data.status).toBe('Error');
+		expect(body.data.message).toMatch(/^REST API: /);
+		expect(body.data.message).toMatch(/client|secret|credential/i);
+		expect(body.data.message).not.toContain('not-the-secret');
+	});
+
+	it('fails the credential test with a clear message on a wrong broker password', async () => {
+		const { body } = await test({ amqpPassword: 'wrong-password' });
+		expect(body.data.status).toBe('Error');
+		expect(body.data.message).toMatch(/^Events \(AMQP\): /);
+		expect(body.data.message).not.toContain('wrong-password');
+	});
+
+	it('fails the credential test clearly when the base URL is not the OneAPI', async () => {
+		const { body } = await test({ baseUrl: `${n8n.url}/nothing-here` });
+		expect(body.data.status).toBe('Error');
+		expect(body.data.message).toMatch(/^REST API: /);
+	});
+});
