@@ -31,6 +31,7 @@ const SCANNER_VERSION = '0.32.0';
 const scannerPackageDir = path.join(scannerPrefix, 'node_modules', SCANNER_PACKAGE);
 const scannerModulePath = path.join(scannerPackageDir, 'scanner', 'scanner.mjs');
 
+const RESTRICTED_IMPORTS_RULE = '@n8n/community-nodes/no-restricted-imports';
 const RUNTIME_DEPENDENCIES_RULE = '@n8n/community-nodes/no-runtime-dependencies';
 const ALLOWED_RUNTIME_DEPENDENCIES = ['amqplib', 'luxon'];
 
@@ -180,11 +181,25 @@ function runtimeDependencies(packageDir) {
 	return Object.keys(manifest.dependencies ?? {}).sort();
 }
 
+/** The one module allowed to import the AMQP client (source and compiled form). */
+const AMQP_CLIENT_MODULES = [
+	'nodes/InversTrigger/amqp/amqplib.ts',
+	'dist/nodes/InversTrigger/amqp/amqplib.js',
+];
+
 function isAllowed(finding, packageDir) {
-	if (finding.rule !== RUNTIME_DEPENDENCIES_RULE || finding.file !== 'package.json') return false;
 	// Allowed only for the documented pair: a new runtime dependency must be a new decision.
-	const dependencies = runtimeDependencies(packageDir);
-	return dependencies.join(',') === [...ALLOWED_RUNTIME_DEPENDENCIES].sort().join(',');
+	const documented =
+		runtimeDependencies(packageDir).join(',') ===
+		[...ALLOWED_RUNTIME_DEPENDENCIES].sort().join(',');
+	if (!documented) return false;
+	if (finding.rule === RUNTIME_DEPENDENCIES_RULE) return finding.file === 'package.json';
+	// The Cloud rule's side of the same exception: importing the AMQP client, in its one module.
+	return (
+		finding.rule === RESTRICTED_IMPORTS_RULE &&
+		AMQP_CLIENT_MODULES.includes(finding.file) &&
+		/^(Import|Require|Dynamic import) of 'amqplib' is not allowed/.test(finding.message)
+	);
 }
 
 async function scanLeg(tools, leg) {
@@ -222,6 +237,15 @@ function report(scanned) {
 			`   allowed: runtime dependencies ${ALLOWED_RUNTIME_DEPENDENCIES.join(', ')} ` +
 				`(${RUNTIME_DEPENDENCIES_RULE}, in ${allowedIn.map((leg) => leg.name).join(' and ')})`,
 		);
+	}
+	for (const leg of scanned) {
+		const refused = leg.findings.some((f) => f.rule === RUNTIME_DEPENDENCIES_RULE && !f.allowed);
+		if (refused) {
+			console.log(
+				`   ${leg.name}: runtime dependencies are ${runtimeDependencies(leg.dir).join(', ')}; ` +
+					`only ${ALLOWED_RUNTIME_DEPENDENCIES.join(', ')} are allowed`,
+			);
+		}
 	}
 	if (blocking.length > 0) {
 		const byRule = new Map();

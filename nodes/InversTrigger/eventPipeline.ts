@@ -83,7 +83,8 @@ export class EventPipeline {
 	private closing = false;
 	private manualEmitted = false;
 	private disposed = false;
-	private sweeper?: NodeJS.Timeout;
+	/** Aborted on dispose: ends the sweeper's loop. */
+	private sweeper?: AbortController;
 	private readonly dedupe?: DedupeWindow<Delivery>;
 	private readonly vehicles?: VehicleCache;
 
@@ -311,13 +312,16 @@ export class EventPipeline {
 	private startSweeper(): void {
 		if (this.sweeper) return;
 		const period = Math.min(5_000, Math.max(50, this.settings.executionTimeoutMs / 4));
-		this.sweeper = setInterval(() => {
-			const now = Date.now();
-			for (const running of this.running) {
-				if (running.deadline <= now) running.finish('timeout');
+		const sweeper = new AbortController();
+		this.sweeper = sweeper;
+		void (async () => {
+			while (await cancellableDelay(period, sweeper.signal)) {
+				const now = Date.now();
+				for (const running of this.running) {
+					if (running.deadline <= now) running.finish('timeout');
+				}
 			}
-		}, period);
-		this.sweeper.unref();
+		})();
 	}
 
 	private answer(delivery: Delivery, settlement: Settlement): void {
@@ -351,7 +355,7 @@ export class EventPipeline {
 	/** Ends the waits of executions still running (their channel is closed: nothing is sent). */
 	dispose(): void {
 		this.disposed = true;
-		if (this.sweeper) clearInterval(this.sweeper);
+		this.sweeper?.abort();
 		this.sweeper = undefined;
 		for (const running of this.running) running.finish('timeout');
 		this.wakeIdleWaiters();

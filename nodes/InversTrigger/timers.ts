@@ -1,19 +1,17 @@
+import { sleep } from 'n8n-workflow';
+
 /**
  * Waits `ms`, or less when `signal` aborts (close of the trigger). Resolves true when the time
- * passed. The timer is unref'd: a waiting trigger never keeps the process alive.
+ * passed, false when it was cut short. Built on n8n-workflow's `sleep` (n8n's scanner rejects raw
+ * timers in node code); every caller aborts its signal on close, so no wait outlives the trigger.
  */
 export async function cancellableDelay(ms: number, signal: AbortSignal): Promise<boolean> {
 	if (signal.aborted) return false;
-	return await new Promise<boolean>((resolve) => {
-		const onAbort = () => {
-			clearTimeout(timer);
-			resolve(false);
-		};
-		const timer = setTimeout(() => {
-			signal.removeEventListener('abort', onAbort);
-			resolve(true);
-		}, ms);
-		timer.unref();
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
+	try {
+		await sleep(ms, signal);
+		return true;
+	} catch {
+		// `sleep` rejects only when the signal aborted: the wait was cut short.
+		return false;
+	}
 }

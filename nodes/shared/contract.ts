@@ -218,6 +218,8 @@ export const events = {
 	} as Record<string, string>,
 	knownReasons: ['MASTER_DATA_CHANGED', 'LIFE_STATUS_CHANGED', 'RENTAL_STATUS_CHANGED'],
 	schemaMajorVersionHeader: 'schema_major_version',
+	/** [choice] the schema version whose layout the trigger interprets; newer ones pass through untouched. */
+	supportedSchemaMajorVersion: 1,
 	/** [choice] where VehicleStateRecorded carries the vehicle id and the state. */
 	stateRecordedVehicleIdField: 'vehicle_id',
 	stateRecordedStateField: 'vehicle_state',

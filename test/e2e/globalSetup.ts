@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ensureN8nInstalled } from '../../scripts/sandbox/install';
 import { installPackage } from '../../scripts/sandbox/n8nInstance';
 import { REPO_ROOT } from '../../scripts/sandbox/paths';
-import { PACKAGE_TEMPLATE } from './harness';
+import { PACKAGE_TEMPLATE } from './constants';
 
 export default async function globalSetup(): Promise<void> {
 	if (!existsSync(path.join(REPO_ROOT, 'dist', 'nodes'))) {

@@ -4,7 +4,15 @@
  * that fleet, the n8n CLI and REST calls, and small local receivers.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,11 +27,10 @@ import { sandboxCredential } from '../../scripts/sandbox/credential';
 import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
 import { n8nCli, n8nEnv } from '../../scripts/sandbox/n8nInstance';
 import { N8N_BIN, N8N_DIR, REPO_ROOT } from '../../scripts/sandbox/paths';
+import { PACKAGE_TEMPLATE } from './constants';
 
 const execFileAsync = promisify(execFile);
 
-/** Filled once per run by globalSetup: the packed package with its runtime dependencies. */
-export const PACKAGE_TEMPLATE = path.join(os.tmpdir(), 'invers-e2e-package-template');
 export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const PACKAGE_NAME = 'n8n-nodes-invers-oneapi';
@@ -300,7 +307,8 @@ export async function listExecutions(
 		'GET',
 		`/rest/executions?filter=${filter}&limit=1000`,
 	);
-	if (status !== 200) throw new Error(`GET /rest/executions: HTTP ${status} ${JSON.stringify(body)}`);
+	if (status !== 200)
+		throw new Error(`GET /rest/executions: HTTP ${status} ${JSON.stringify(body)}`);
 	return body.data.results;
 }
 

@@ -1,5 +1,5 @@
-import type { ChannelModel, Options } from 'amqplib';
-import { connect } from 'amqplib';
+import type { ChannelModel, Options } from './amqplib';
+import { connect } from './amqplib';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { DEFAULT_AMQP_HOST, DEFAULT_AMQP_PORT } from '../../shared/contract';

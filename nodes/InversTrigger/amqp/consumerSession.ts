@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from './amqplib';
 import type { Logger } from 'n8n-workflow';
 
 import type { AmqpTarget } from './connect';

@@ -1,4 +1,4 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from './amqplib';
 
 import type { Settlement } from '../ack/ackModes';
 

@@ -31,9 +31,6 @@ export interface EnvelopeProperties {
 	headers?: Record<string, unknown>;
 }
 
-/** Schema versions this package interprets; a newer one passes through untouched. */
-export const SUPPORTED_SCHEMA_MAJOR_VERSION = 1;
-
 function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value && typeof value === 'object' && !Array.isArray(value)
 		? (value as Record<string, unknown>)
@@ -119,7 +116,7 @@ export function isInterpretable(event: ParsedEvent): boolean {
 	return (
 		known &&
 		(event.schemaMajorVersion === undefined ||
-			event.schemaMajorVersion <= SUPPORTED_SCHEMA_MAJOR_VERSION)
+			event.schemaMajorVersion <= events.supportedSchemaMajorVersion)
 	);
 }
 

@@ -23,11 +23,4 @@ export function telematicsBrandParameter(resource: string, operation: string): I
 	};
 }
 
-export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout (Seconds)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 30,
-	description: 'How long to wait for each answer of the OneAPI before giving up',
-};
+export { timeoutOption } from '../../shared/descriptions/timeoutOption';

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { vehicleLocator } from '../../../shared/descriptions/vehicleLocator';
 import { commandOptions, OTHER_COMMAND } from './commandCatalog';
+import { timeoutOption } from '../../../shared/descriptions/timeoutOption';
 
 const show = { show: { resource: ['vehicle'], operation: ['sendCommand'] } };
 
@@ -93,11 +94,7 @@ export const sendCommandDescription: INodeProperties[] = [
 					'Whether to add the returned state as plain values (property → value) under simplified_state',
 			},
 			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30,
+				...timeoutOption,
 				description:
 					'How long to wait for the vehicle to answer. A command that times out may or may not have been carried out.',
 			},

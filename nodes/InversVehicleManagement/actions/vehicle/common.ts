@@ -39,11 +39,4 @@ export const simplifyVehicleOption: INodeProperties = {
 		'Whether to return a short summary of each vehicle (ID, plate, VIN, name, model, statuses, tags, custom fields) instead of the whole object',
 };
 
-export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout (Seconds)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 30,
-	description: 'How long to wait for each answer of the OneAPI before giving up',
-};
+export { timeoutOption } from '../../../shared/descriptions/timeoutOption';
