@@ -132,7 +132,8 @@ describe('close', () => {
 		const started = Date.now();
 		await trigger.close();
 		run = undefined;
-		expect(Date.now() - started).toBeLessThan(3000);
+		// Bounded by the 1 s close timeout (plus closing the channel), not by the held executions.
+		expect(Date.now() - started).toBeLessThan(6000);
 		expect(trigger.summary()).toMatchObject({ acked: 3, unansweredAtClose: 2 });
 		await until(() => proxy.openConnections === 0, 2000, 'connection closed');
 		// 2 running + 3 never delivered go back to the queue; nothing else is left.
