@@ -22,25 +22,43 @@ export function retryDelayMs(headers: Record<string, string>, now = Date.now()):
 	return DEFAULT_RETRY_DELAY_MS;
 }
 
+/** How often a request that waits for an answer of the requests under way looks again. */
+const ANSWER_POLL_MS = 20;
+
 /**
  * Paces requests of one API client so that `X-Rate-Limit-Remaining` never reaches zero: once the
  * API says only the requests already under way are left, new ones wait for the window's reset.
+ * When a window has passed, its successor is assumed to hold `X-Rate-Limit-Limit` requests until
+ * an answer tells the real count, so parallel requests do not all rush into the new window.
  * One gate per API client and process, so parallel items and nodes share it.
  */
 export class RateLimitGate {
+	/** Requests per window, from `X-Rate-Limit-Limit`. */
+	private limit?: number;
+
+	/** Requests left in the current window; undefined while the API has said nothing. */
 	private remaining?: number;
 
+	/** When the current window ends; Infinity while a new window's end is not known yet. */
 	private resetAt = 0;
 
 	private inFlight = 0;
 
 	observe(headers: Record<string, string>, now = Date.now()): void {
+		const limit = Number(headers[rateLimitHeaders.limit]);
+		if (Number.isFinite(limit) && limit > 0) this.limit = limit;
 		const remaining = Number(headers[rateLimitHeaders.remaining]);
 		const reset = Number(headers[rateLimitHeaders.reset]);
 		if (headers[rateLimitHeaders.remaining] === undefined || !Number.isFinite(remaining)) return;
 		const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : now + 1000;
 		// A newer window replaces the old; within one window the lowest count is the truth.
-		if (resetAt > this.resetAt || this.remaining === undefined || remaining < this.remaining) {
+		const unknownWindow = this.resetAt === Infinity;
+		if (
+			unknownWindow ||
+			resetAt > this.resetAt ||
+			this.remaining === undefined ||
+			remaining < this.remaining
+		) {
 			this.remaining = remaining;
 			this.resetAt = resetAt;
 		}
@@ -49,7 +67,7 @@ export class RateLimitGate {
 	/** Blocks a 429 answer's whole window for every request of this client. */
 	exhaustedUntil(resetAt: number): void {
 		this.remaining = 0;
-		this.resetAt = Math.max(this.resetAt, resetAt);
+		this.resetAt = this.resetAt === Infinity ? resetAt : Math.max(this.resetAt, resetAt);
 	}
 
 	/** Waits until a request may be sent; returns how long it waited. */
@@ -57,11 +75,20 @@ export class RateLimitGate {
 		let waited = 0;
 		for (;;) {
 			const now = Date.now();
-			if (this.resetAt <= now) {
-				this.remaining = undefined;
+			if (this.remaining !== undefined && this.resetAt <= now) {
+				// The window passed: the next one holds the limit, its end is learnt from an answer.
+				this.remaining = this.limit;
+				this.resetAt = this.limit === undefined ? 0 : Infinity;
 			}
 			if (this.remaining === undefined || this.remaining - this.inFlight > 0) break;
-			const wait = this.resetAt - now + 50;
+			let wait: number;
+			if (this.resetAt === Infinity) {
+				// The new window is used up by requests under way: their answers tell when it ends.
+				if (this.inFlight === 0) break;
+				wait = ANSWER_POLL_MS;
+			} else {
+				wait = this.resetAt - now + 50;
+			}
 			// A reset beyond the caller's budget is not waited for: the request goes out, and if the
 			// limit really still holds, its own 429 ends it with a clear error instead of a stall.
 			if (wait > maxWaitMs - waited) break;
