@@ -7,6 +7,7 @@ module.exports = {
 	// The end-to-end suite runs real n8n: `npm run test:e2e`, with its own config.
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	// The suites share one RabbitMQ and a 2-core machine: modest parallelism keeps them stable.
+	setupFiles: ['<rootDir>/test/harness/quietN8n.ts'],
 	maxWorkers: 2,
 	testTimeout: 30000,
 	transform: {

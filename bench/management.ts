@@ -36,7 +36,7 @@ async function measure(mode: 'node' | 'plain', url: string): Promise<Measurement
 	// Asynchronous: the simulator lives in this process and must keep answering meanwhile.
 	const { stdout } = await promisify(execFile)(
 		process.execPath,
-		['-r', 'ts-node/register', path.join(__dirname, 'getManyWorker.ts'), mode, url],
+		['--expose-gc', '-r', 'ts-node/register', path.join(__dirname, 'getManyWorker.ts'), mode, url],
 		{
 			encoding: 'utf8',
 			env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
@@ -163,7 +163,7 @@ async function tokenRequests() {
 
 async function main() {
 	const fleets = argument('fleets', '5000,20000').split(',').map(Number);
-	const repeat = Number(argument('repeat', '3'));
+	const repeat = Number(argument('repeat', '5'));
 	await getManyComparison(fleets, repeat, 0);
 	await getManyComparison(fleets, repeat, Number(argument('latency-ms', '20')));
 	await tokenRequests();
