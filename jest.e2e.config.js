@@ -10,6 +10,7 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
 	setupFiles: ['<rootDir>/test/e2e/markE2e.ts'],
 	maxWorkers: 1,
 	testTimeout: 180000,

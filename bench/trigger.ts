@@ -13,9 +13,14 @@
  * rounds in rotating order, median reported), latency (events streamed at a fixed pace: p50/p99
  * publish-to-emit), and a stream with `--drops` connection drops (a TCP proxy between consumer
  * and broker is cut) counting events lost and duplicates.
+ *
+ * Profiling: `--cpu-profile DIR` writes a V8 CPU profile of each contender's consume phases (the
+ * throughput rounds after the warm-up, publishing excluded) to DIR/<contender>.cpuprofile; open it
+ * in Chrome DevTools or `npx speedscope`. Combine with `--only invers --latency-events 0 --drops 0 --drop-events 0`.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
@@ -45,6 +50,10 @@ const LATENCY_RATE = argument('latency-rate', 2_000);
 const DROP_EVENTS = Math.min(EVENTS, argument('drop-events', 30_000));
 const ROUNDS = argument('rounds', 3);
 const WARMUP_EVENTS = argument('warmup-events', 5_000);
+const PROFILE_DIR = (() => {
+	const index = process.argv.indexOf('--cpu-profile');
+	return index > 0 ? process.argv[index + 1] : undefined;
+})();
 
 /** What a contender reports per emitted event. */
 type OnEvent = (eventId: string, publishedAt: number | undefined) => void;
@@ -261,10 +270,60 @@ interface Result {
 /** CPU time of this process per event (µs) in the last throughput phase, per contender. */
 const cpuPerEvent = new Map<Contender, number[]>();
 
+/** `--cpu-profile`: one inspector session; profiles only while a measured round consumes. */
+let profiler: Session | undefined;
+let profiling = false;
+
+function post<T>(method: string): Promise<T> {
+	return new Promise((resolve, reject) =>
+		profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result as T))),
+	);
+}
+
+async function startProfile(): Promise<void> {
+	if (!PROFILE_DIR || !profiling) return;
+	if (!profiler) {
+		profiler = new Session();
+		profiler.connect();
+		await post('Profiler.enable');
+	}
+	await post('Profiler.start');
+}
+
+/** Stops the profile and keeps its samples; all rounds of a contender go into one file. */
+const profiles = new Map<
+	Contender,
+	{ nodes: unknown[]; samples: number[]; timeDeltas: number[] }[]
+>();
+async function stopProfile(contender: Contender): Promise<void> {
+	if (!PROFILE_DIR || !profiling || !profiler) return;
+	const { profile } = await post<{
+		profile: { nodes: unknown[]; samples: number[]; timeDeltas: number[] };
+	}>('Profiler.stop');
+	if (!profiles.has(contender)) profiles.set(contender, []);
+	profiles.get(contender)!.push(profile);
+}
+
+function writeProfiles(): void {
+	if (!PROFILE_DIR) return;
+	mkdirSync(PROFILE_DIR, { recursive: true });
+	for (const [contender, parts] of profiles) {
+		parts.forEach((profile, round) => {
+			const file = path.join(
+				PROFILE_DIR,
+				`${contender.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${round + 1}.cpuprofile`,
+			);
+			writeFileSync(file, JSON.stringify(profile));
+			console.log(`CPU profile: ${file}`);
+		});
+	}
+}
+
 async function throughput(contender: Contender, events = EVENTS): Promise<number> {
 	const publisher = await freshQueue();
 	await publishMany(publisher, events);
 	let received = 0;
+	await startProfile();
 	const started = now();
 	const cpuBefore = process.cpuUsage();
 	const consumer = await contender.start(
@@ -279,6 +338,7 @@ async function throughput(contender: Contender, events = EVENTS): Promise<number
 	);
 	const elapsed = (now() - started) / 1000;
 	const cpu = process.cpuUsage(cpuBefore);
+	await stopProfile(contender);
 	if (!cpuPerEvent.has(contender)) cpuPerEvent.set(contender, []);
 	cpuPerEvent.get(contender)!.push((cpu.user + cpu.system) / Math.max(1, received));
 	await consumer.stop();
@@ -373,6 +433,7 @@ async function main() {
 	// for going first and a noisy neighbour on the machine hits every contender alike.
 	for (const contender of contenders) await throughput(contender, WARMUP_EVENTS);
 	cpuPerEvent.clear();
+	profiling = true;
 	const rates = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
 	for (let round = 0; round < ROUNDS; round++) {
 		const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
@@ -381,6 +442,8 @@ async function main() {
 			`round ${round + 1}: ${contenders.map((c) => `${c.name} ${rates.get(c)![round].toFixed(0)}/s`).join(', ')}`,
 		);
 	}
+	profiling = false;
+	writeProfiles();
 	const results: Result[] = [];
 	for (const contender of contenders) {
 		const eventsPerSecond = percentile(rates.get(contender)!, 50);

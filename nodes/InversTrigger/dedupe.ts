@@ -9,8 +9,8 @@
  */
 export interface DedupeEntry<T> {
 	state: 'inFlight' | 'done';
-	/** Copies that arrived while the original was in flight. */
-	parked: T[];
+	/** Copies that arrived while the original was in flight (allocated for the first one). */
+	parked?: T[];
 	at: number;
 }
 
@@ -19,8 +19,27 @@ export type DedupeVerdict<T> =
 	| { kind: 'duplicate' }
 	| { kind: 'parked'; entry: DedupeEntry<T> };
 
+/** An entry in the age order (oldest first): a doubly linked list, so every step is O(1). */
+interface Entry<T> extends DedupeEntry<T> {
+	readonly id: string;
+	older?: Entry<T>;
+	newer?: Entry<T>;
+}
+
+// Shared answers: checking runs for every event, thousands per second.
+const NEW: DedupeVerdict<never> = Object.freeze({ kind: 'new' });
+const DUPLICATE: DedupeVerdict<never> = Object.freeze({ kind: 'duplicate' });
+const NONE: readonly never[] = Object.freeze([]);
+
 export class DedupeWindow<T> {
-	private readonly entries = new Map<string, DedupeEntry<T>>();
+	private readonly entries = new Map<string, Entry<T>>();
+	/**
+	 * The age order is kept in a list of its own, not in the map's insertion order: a map from
+	 * which the oldest entries are deleted keeps their slots until it is rehashed, so walking it
+	 * from the front skipped thousands of deleted slots per event once the window was full.
+	 */
+	private oldest?: Entry<T>;
+	private newest?: Entry<T>;
 
 	constructor(
 		private readonly maxEntries: number,
@@ -37,11 +56,20 @@ export class DedupeWindow<T> {
 		this.evict();
 		const entry = this.entries.get(id);
 		if (!entry) {
-			this.entries.set(id, { state: 'inFlight', parked: [], at: this.now() });
-			return { kind: 'new' };
+			const added: Entry<T> = {
+				id,
+				state: 'inFlight',
+				parked: undefined,
+				at: this.now(),
+				older: undefined,
+				newer: undefined,
+			};
+			this.entries.set(id, added);
+			this.append(added);
+			return NEW;
 		}
-		if (entry.state === 'done') return { kind: 'duplicate' };
-		entry.parked.push(copy);
+		if (entry.state === 'done') return DUPLICATE;
+		(entry.parked ??= []).push(copy);
 		return { kind: 'parked', entry };
 	}
 
@@ -49,15 +77,17 @@ export class DedupeWindow<T> {
 	 * Ends the in-flight state of `id` and hands back the copies parked meanwhile.
 	 * `processed` keeps the id as done (later copies are duplicates); otherwise it is forgotten.
 	 */
-	finish(id: string, processed: boolean): T[] {
+	finish(id: string, processed: boolean): readonly T[] {
 		const entry = this.entries.get(id);
-		if (!entry) return [];
-		const parked = entry.parked;
-		entry.parked = [];
+		if (!entry) return NONE;
+		const parked = entry.parked ?? NONE;
+		entry.parked = undefined;
+		this.unlink(entry);
 		if (processed) {
-			// Re-insert so the map's insertion order stays the order of completion (eviction order).
-			this.entries.delete(id);
-			this.entries.set(id, { state: 'done', parked: [], at: this.now() });
+			// Moved to the newest end: the age order is the order of completion (eviction order).
+			entry.state = 'done';
+			entry.at = this.now();
+			this.append(entry);
 		} else {
 			this.entries.delete(id);
 		}
@@ -67,11 +97,33 @@ export class DedupeWindow<T> {
 	/** Drops done entries beyond the size bound or older than the window; in-flight ones stay. */
 	private evict(): void {
 		const oldestAllowed = this.now() - this.windowMs;
-		for (const [id, entry] of this.entries) {
+		let entry = this.oldest;
+		while (entry) {
+			const newer = entry.newer;
 			const tooMany = this.entries.size >= this.maxEntries;
 			if (!tooMany && entry.at >= oldestAllowed) break;
-			if (entry.state === 'done') this.entries.delete(id);
-			else if (!tooMany) break;
+			if (entry.state === 'done') {
+				this.unlink(entry);
+				this.entries.delete(entry.id);
+			} else if (!tooMany) break;
+			entry = newer;
 		}
+	}
+
+	private append(entry: Entry<T>): void {
+		entry.older = this.newest;
+		entry.newer = undefined;
+		if (this.newest) this.newest.newer = entry;
+		else this.oldest = entry;
+		this.newest = entry;
+	}
+
+	private unlink(entry: Entry<T>): void {
+		if (entry.older) entry.older.newer = entry.newer;
+		else this.oldest = entry.newer;
+		if (entry.newer) entry.newer.older = entry.older;
+		else this.newest = entry.older;
+		entry.older = undefined;
+		entry.newer = undefined;
 	}
 }

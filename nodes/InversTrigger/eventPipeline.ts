@@ -49,6 +49,8 @@ interface Running {
 	finish: (outcome: ExecutionOutcome) => void;
 }
 
+const NO_COPIES: readonly Delivery[] = [];
+
 const MALFORMED_TEXT: Record<string, string> = {
 	notJson: 'The message is not JSON',
 	notAnObject: 'The message is JSON but not an object',
@@ -106,38 +108,61 @@ export class EventPipeline {
 		return this.active;
 	}
 
+	/**
+	 * Takes one delivery. Most of the work is synchronous (parse, filter, de-duplicate, start the
+	 * execution); only waiting for the execution is asynchronous, with one continuation that
+	 * answers the broker, so a delivery costs as few promises and event-loop turns as possible.
+	 */
 	handle(delivery: Delivery): void {
 		this.active++;
-		this.process(delivery)
-			.catch((error) => {
-				// Unexpected: still answer, so the queue never stalls; a second failure dead-letters.
-				this.host.logger.error(
-					`INVERS Trigger: processing a message from queue "${delivery.queue}" failed: ${(error as Error).message}`,
-				);
-				this.answer(delivery, delivery.redelivered ? 'reject' : 'requeue');
-			})
-			.finally(() => {
-				this.active--;
-				if (this.active === 0) this.wakeIdleWaiters();
-			});
+		let pending: Promise<void> | undefined;
+		try {
+			pending = this.process(delivery);
+		} catch (error) {
+			this.processingFailed(delivery, error);
+			this.handled();
+			return;
+		}
+		if (!pending) {
+			this.handled();
+			return;
+		}
+		pending.then(this.handled, (error: unknown) => {
+			try {
+				this.processingFailed(delivery, error);
+			} finally {
+				this.handled();
+			}
+		});
 	}
 
-	private async process(delivery: Delivery): Promise<void> {
+	/** Unexpected: still answer, so the queue never stalls; a second failure dead-letters. */
+	private processingFailed(delivery: Delivery, error: unknown): void {
+		this.host.logger.error(
+			`INVERS Trigger: processing a message from queue "${delivery.queue}" failed: ${(error as Error).message}`,
+		);
+		this.answer(delivery, delivery.redelivered ? 'reject' : 'requeue');
+	}
+
+	/** One delivery less in flight. */
+	private readonly handled = (): void => {
+		this.active--;
+		if (this.active === 0) this.wakeIdleWaiters();
+	};
+
+	/** Undefined when the delivery was answered (or parked) synchronously. */
+	private process(delivery: Delivery): Promise<void> | undefined {
 		this.stats.received++;
 		if (this.closing || (this.manual && this.manualEmitted)) {
 			this.answer(delivery, 'requeue');
-			return;
+			return undefined;
 		}
 		const { content, properties } = delivery.message;
 		if (content.length > this.settings.maxMessageBytes) {
-			await this.malformed(delivery, 'tooLarge');
-			return;
+			return this.malformed(delivery, 'tooLarge');
 		}
 		const parsed = parseEvent(content, properties);
-		if (!parsed.ok) {
-			await this.malformed(delivery, parsed.reason);
-			return;
-		}
+		if (!parsed.ok) return this.malformed(delivery, parsed.reason);
 		const event = parsed.event;
 		const filteredBy = filterOutReason(event, this.settings.filter);
 		if (filteredBy) {
@@ -150,7 +175,7 @@ export class EventPipeline {
 				eventType: event.type,
 				filteredBy,
 			});
-			return;
+			return undefined;
 		}
 		if (this.dedupe) {
 			const verdict = this.dedupe.check(event.id, delivery);
@@ -160,18 +185,19 @@ export class EventPipeline {
 				this.host.logger.debug('INVERS Trigger: duplicate event acknowledged', {
 					eventId: event.id,
 				});
-				return;
+				return undefined;
 			}
 			// A copy of an event still running: it is answered together with the original.
-			if (verdict.kind === 'parked') return;
+			if (verdict.kind === 'parked') return undefined;
 		}
-		let completed = false;
+		let started = false;
 		try {
-			await this.startExecution(delivery, event);
-			completed = true;
+			const pending = this.startExecution(delivery, event);
+			started = true;
+			return pending;
 		} finally {
 			// Failed unexpectedly: copies parked on this event must not wait for an answer forever.
-			if (!completed) this.releaseParked(event.id);
+			if (!started) this.releaseParked(event.id);
 		}
 	}
 
@@ -180,8 +206,9 @@ export class EventPipeline {
 		for (const copy of this.dedupe?.finish(eventId, false) ?? []) this.answer(copy, 'requeue');
 	}
 
-	private async startExecution(delivery: Delivery, event: ParsedEvent): Promise<void> {
-		const { mode, onFailure } = { mode: this.settings.ackMode, onFailure: this.settings.onFailure };
+	/** Undefined when nothing is left to wait for (acknowledged immediately). */
+	private startExecution(delivery: Delivery, event: ParsedEvent): Promise<void> | undefined {
+		const mode = this.settings.ackMode;
 		if (this.manual) {
 			this.manualEmitted = true;
 			this.host.onManualEmit?.();
@@ -195,29 +222,69 @@ export class EventPipeline {
 			simplify: this.settings.simplify,
 			includeRaw: this.settings.includeRaw,
 		});
-		await this.enrich(event, item);
-		if (this.closing && mode !== 'immediately') {
-			// Deactivated while the vehicle was fetched: leave the event to the next consumer.
-			this.answer(delivery, 'requeue');
-			this.releaseParked(event.id);
-			return;
+		if (this.needsEnrichment(event)) {
+			// Include Vehicle: the only step before the execution that waits (a REST request).
+			return this.enrichAndRun(delivery, event, item);
 		}
-		if (mode === 'immediately') {
-			this.emit(item);
-			return;
-		}
-		const outcome = await this.execute(item, event.id);
-		const settlement = settlementFor(mode, outcome, delivery.redelivered, onFailure);
-		this.answer(delivery, settlement);
-		const parked = this.dedupe?.finish(event.id, settlement === 'ack') ?? [];
-		for (const copy of parked) {
-			const copySettlement = settlementFor(mode, outcome, copy.redelivered, onFailure);
-			if (copySettlement === 'ack') this.stats.duplicates++;
-			this.answer(copy, copySettlement);
+		return this.run(delivery, event, item);
+	}
+
+	private async enrichAndRun(
+		delivery: Delivery,
+		event: ParsedEvent,
+		item: IDataObject,
+	): Promise<void> {
+		let ran = false;
+		try {
+			await this.enrich(event, item);
+			if (this.closing && this.settings.ackMode !== 'immediately') {
+				// Deactivated while the vehicle was fetched: leave the event to the next consumer.
+				this.answer(delivery, 'requeue');
+				this.releaseParked(event.id);
+				ran = true;
+				return;
+			}
+			const pending = this.run(delivery, event, item);
+			ran = true;
+			await pending;
+		} finally {
+			if (!ran) this.releaseParked(event.id);
 		}
 	}
 
-	private async malformed(delivery: Delivery, reason: string): Promise<void> {
+	/** Emits the item; unless acknowledged already, answers once the execution ended. */
+	private run(
+		delivery: Delivery,
+		event: ParsedEvent,
+		item: IDataObject,
+	): Promise<void> | undefined {
+		const mode = this.settings.ackMode;
+		if (mode === 'immediately') {
+			this.emit(item);
+			return undefined;
+		}
+		return this.execute(item, event.id).then((outcome) => {
+			let completed = false;
+			try {
+				const onFailure = this.settings.onFailure;
+				const settlement = settlementFor(mode, outcome, delivery.redelivered, onFailure);
+				this.answer(delivery, settlement);
+				const parked = this.dedupe?.finish(event.id, settlement === 'ack') ?? NO_COPIES;
+				for (const copy of parked) {
+					const copySettlement = settlementFor(mode, outcome, copy.redelivered, onFailure);
+					if (copySettlement === 'ack') this.stats.duplicates++;
+					this.answer(copy, copySettlement);
+				}
+				completed = true;
+			} finally {
+				// Failed unexpectedly: copies parked on this event must not wait for an answer forever.
+				if (!completed) this.releaseParked(event.id);
+			}
+		});
+	}
+
+	/** Undefined when answered at once; otherwise resolves once the error item's run ended. */
+	private malformed(delivery: Delivery, reason: string): Promise<void> | undefined {
 		this.stats.malformed++;
 		const messageId = delivery.message.properties.messageId as string | undefined;
 		// Ids and sizes only: the payload may hold personal or secret data.
@@ -228,7 +295,7 @@ export class EventPipeline {
 		if (this.settings.onMalformed === 'reject' || this.manual) {
 			// Manual test runs wait for a real event; a malformed one is rejected, not shown.
 			this.answer(delivery, 'reject');
-			return;
+			return undefined;
 		}
 		const item: IDataObject = {
 			error: MALFORMED_TEXT[reason] ?? 'The message is malformed',
@@ -242,12 +309,13 @@ export class EventPipeline {
 		if (mode === 'immediately') {
 			this.answer(delivery, 'ack');
 			this.emit(item);
-			return;
+			return undefined;
 		}
-		const outcome = await this.execute(item, messageId);
-		this.answer(
-			delivery,
-			settlementFor(mode, outcome, delivery.redelivered, this.settings.onFailure),
+		return this.execute(item, messageId).then((outcome) =>
+			this.answer(
+				delivery,
+				settlementFor(mode, outcome, delivery.redelivered, this.settings.onFailure),
+			),
 		);
 	}
 
@@ -258,11 +326,19 @@ export class EventPipeline {
 		if (vehicleId) this.vehicles.replace(vehicleId, event.data.vehicle);
 	}
 
+	/** Include Vehicle, for a state event that names its vehicle. */
+	private needsEnrichment(event: ParsedEvent): boolean {
+		return (
+			!!this.vehicles &&
+			event.type === events.types.vehicleStateRecorded &&
+			eventVehicleId(event) !== undefined
+		);
+	}
+
 	/** Include Vehicle: a failed fetch never loses the event, it is reported on the item. */
 	private async enrich(event: ParsedEvent, item: IDataObject): Promise<void> {
-		if (!this.vehicles || event.type !== events.types.vehicleStateRecorded) return;
 		const vehicleId = eventVehicleId(event);
-		if (!vehicleId) return;
+		if (!this.vehicles || !vehicleId) return;
 		try {
 			item.vehicle = await this.vehicles.get(vehicleId);
 		} catch (error) {
@@ -277,17 +353,24 @@ export class EventPipeline {
 		this.host.emit([[{ json: item }]], done);
 	}
 
-	/** Starts the execution and waits for it, at most the execution timeout. */
-	private async execute(item: IDataObject, eventId: string | undefined): Promise<ExecutionOutcome> {
+	/** Starts the execution and waits for it, at most the execution timeout. Never rejects. */
+	private execute(item: IDataObject, eventId: string | undefined): Promise<ExecutionOutcome> {
 		const done = this.host.createDeferred();
-		let running: Running | undefined;
-		const outcome = await new Promise<ExecutionOutcome>((resolve) => {
-			running = { deadline: Date.now() + this.settings.executionTimeoutMs, finish: resolve };
+		return new Promise<ExecutionOutcome>((resolve) => {
+			const running: Running = {
+				deadline: Date.now() + this.settings.executionTimeoutMs,
+				finish: (outcome) => {
+					// The first end counts: the run, the timeout sweeper or dispose.
+					if (!this.running.delete(running)) return;
+					if (outcome === 'timeout' && !this.disposed) this.timedOut(eventId);
+					resolve(outcome);
+				},
+			};
 			this.running.add(running);
 			this.startSweeper();
 			done.promise.then(
-				(run) => resolve(outcomeOfRun(run)),
-				() => resolve('failure'),
+				(run) => running.finish(outcomeOfRun(run)),
+				() => running.finish('failure'),
 			);
 			try {
 				this.emit(item, done);
@@ -295,17 +378,16 @@ export class EventPipeline {
 				this.host.logger.error(
 					`INVERS Trigger: starting the workflow failed: ${(error as Error).message}`,
 				);
-				resolve('failure');
+				running.finish('failure');
 			}
 		});
-		if (running) this.running.delete(running);
-		if (outcome === 'timeout' && !this.disposed) {
-			this.stats.timedOut++;
-			this.host.logger.warn(
-				`INVERS Trigger: execution of event ${eventId ?? '(no id)'} did not finish within ${this.settings.executionTimeoutMs / 1000} s; releasing the event as the acknowledge mode says`,
-			);
-		}
-		return outcome;
+	}
+
+	private timedOut(eventId: string | undefined): void {
+		this.stats.timedOut++;
+		this.host.logger.warn(
+			`INVERS Trigger: execution of event ${eventId ?? '(no id)'} did not finish within ${this.settings.executionTimeoutMs / 1000} s; releasing the event as the acknowledge mode says`,
+		);
 	}
 
 	/** One timer for all running executions instead of one per event. */

@@ -1,6 +1,5 @@
-import type { DateTime } from 'luxon';
-
-import { parseTimestamp } from './events/timestamps';
+import type { Timestamp } from './events/timestamps';
+import { readTimestamp } from './events/timestamps';
 
 export interface SimplifiedState {
 	/** Property → value, e.g. `{ central_lock: 'LOCKED', mileage_in_kilometers: 1234 }`. */
@@ -24,7 +23,7 @@ export function simplifyState(vehicleState: unknown): SimplifiedState {
 	if (!vehicleState || typeof vehicleState !== 'object' || Array.isArray(vehicleState)) {
 		return { state };
 	}
-	let newest: DateTime | undefined;
+	let newest: Timestamp | undefined;
 	for (const [property, entry] of Object.entries(vehicleState as Record<string, unknown>)) {
 		if (!isTimestampedValue(entry)) {
 			state[property] = entry;
@@ -32,9 +31,9 @@ export function simplifyState(vehicleState: unknown): SimplifiedState {
 		}
 		state[property] = entry.value;
 		if (typeof entry.timestamp === 'string') {
-			const at = parseTimestamp(entry.timestamp);
-			if (at && (!newest || at > newest)) newest = at;
+			const at = readTimestamp(entry.timestamp);
+			if (at && (!newest || at.millis > newest.millis)) newest = at;
 		}
 	}
-	return { state, newestTimestamp: newest?.toISO() ?? undefined };
+	return { state, newestTimestamp: newest?.iso };
 }

@@ -16,6 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { sandboxCredential } from './credential';
+import { sandboxPostgresCredential } from './postgresCredential';
 import { ensureN8nInstalled } from './install';
 import { installPackage, n8nCli, OWNER, ownerSession, startN8n } from './n8nInstance';
 import type { RunningN8n } from './n8nInstance';
@@ -116,7 +117,10 @@ async function main() {
 
 	const instance = { userFolder, port: n8nPort, runnerBrokerPort: runnerPort };
 	const credentialFile = path.join(userFolder, 'sandbox-credential.json');
-	writeFileSync(credentialFile, JSON.stringify([sandboxCredential(simulatorUrl)], null, 2));
+	writeFileSync(
+		credentialFile,
+		JSON.stringify([sandboxCredential(simulatorUrl), sandboxPostgresCredential()], null, 2),
+	);
 	console.log('Importing the credential and the example workflows …');
 	await n8nCli(instance, ['import:credentials', `--input=${credentialFile}`]);
 	const examples = path.join(REPO_ROOT, 'examples');

@@ -15,7 +15,6 @@ import {
 } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -26,8 +25,8 @@ import { startSimulator } from '../../simulator/index';
 import { sandboxCredential } from '../../scripts/sandbox/credential';
 import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
 import { n8nCli, n8nEnv } from '../../scripts/sandbox/n8nInstance';
-import { N8N_BIN, N8N_DIR, REPO_ROOT } from '../../scripts/sandbox/paths';
-import { PACKAGE_TEMPLATE } from './constants';
+import { CACHE_DIR, N8N_BIN, N8N_DIR, REPO_ROOT } from '../../scripts/sandbox/paths';
+import { PACKAGE_TEMPLATE, RUN_DIR } from './constants';
 
 const execFileAsync = promisify(execFile);
 
@@ -61,6 +60,12 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/** A fresh folder below this run's folder (removed after the run). */
+export function tempDir(label: string): string {
+	mkdirSync(RUN_DIR, { recursive: true });
+	return mkdtempSync(path.join(RUN_DIR, `${label}-`));
+}
+
 export function uniqueId(label: string): string {
 	return `${label}-${process.pid}-${Date.now().toString(36)}`;
 }
@@ -70,7 +75,7 @@ export async function newInstance(
 	label: string,
 	env: NodeJS.ProcessEnv = {},
 ): Promise<N8nInstanceOptions> {
-	const userFolder = mkdtempSync(path.join(os.tmpdir(), `invers-e2e-${label}-`));
+	const userFolder = tempDir(label);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
 	cpSync(path.join(PACKAGE_TEMPLATE, '.n8n', 'nodes'), nodesDir, { recursive: true });
@@ -78,7 +83,8 @@ export async function newInstance(
 		userFolder,
 		port: await freePort(),
 		runnerBrokerPort: await freePort(),
-		env: { N8N_LOG_LEVEL: 'info', N8N_RUNNERS_ENABLED: 'true', ...env },
+		// Jest sets NODE_ENV=test, with which n8n exits silently at start.
+		env: { NODE_ENV: 'production', N8N_LOG_LEVEL: 'info', ...env },
 	};
 }
 
@@ -225,7 +231,7 @@ export async function executeWorkflow(
 		(resolve, reject) => {
 			const child = spawn(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], {
 				cwd: instance.userFolder,
-				env: n8nEnv({ ...instance, env: { ...instance.env, N8N_LOG_LEVEL: 'warn' } }),
+				env: n8nEnv({ ...instance, env: { ...instance.env, N8N_LOG_LEVEL: 'info' } }),
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -294,22 +300,31 @@ export interface ExecutionSummary {
 	workflowId: string;
 }
 
-/** Executions of a workflow over the REST API (all of them, newest first). */
+/** Executions of a workflow over the REST API (all of them, newest first; pages of 100). */
 export async function listExecutions(
 	url: string,
 	cookie: string,
 	workflowId: string,
 ): Promise<ExecutionSummary[]> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const { status, body } = await rest<{ data: { results: ExecutionSummary[] } }>(
-		url,
-		cookie,
-		'GET',
-		`/rest/executions?filter=${filter}&limit=1000`,
-	);
-	if (status !== 200)
-		throw new Error(`GET /rest/executions: HTTP ${status} ${JSON.stringify(body)}`);
-	return body.data.results;
+	const all = new Map<string, ExecutionSummary>();
+	let cursor: string | undefined;
+	for (;;) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const { status, body } = await rest<{
+			data: { results: ExecutionSummary[]; nextCursor?: string | null };
+		}>(
+			url,
+			cookie,
+			'GET',
+			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+		);
+		if (status !== 200) {
+			throw new Error(`GET /rest/executions: HTTP ${status} ${JSON.stringify(body)}`);
+		}
+		for (const execution of body.data.results) all.set(String(execution.id), execution);
+		if (!body.data.nextCursor || body.data.results.length === 0) return [...all.values()];
+		cursor = body.data.nextCursor;
+	}
 }
 
 export async function waitFor<T>(
@@ -352,6 +367,16 @@ export async function queueCounts(queue: string): Promise<{ ready: number; unack
 	throw new Error(`rabbitmqctl does not list the queue ${queue}`);
 }
 
+/** Consumers attached to a queue, as the broker reports them. */
+export async function queueConsumers(queue: string): Promise<number> {
+	const { stdout } = await execFileAsync('rabbitmqctl', ['-q', 'list_queues', 'name', 'consumers']);
+	for (const line of stdout.split('\n')) {
+		const [name, consumers] = line.trim().split(/\s+/);
+		if (name === queue) return Number(consumers);
+	}
+	return 0;
+}
+
 export async function closeAllBrokerConnections(reason: string): Promise<void> {
 	await execFileAsync('rabbitmqctl', ['-q', 'close_all_connections', reason]);
 }
@@ -385,11 +410,21 @@ export async function dropDatabase(name: string): Promise<void> {
 	await psql('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
 }
 
+/** How often each value occurs. */
+export function countBy(values: unknown[]): Map<unknown, number> {
+	const counts = new Map<unknown, number>();
+	for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+	return counts;
+}
+
 /** A local HTTP server recording the JSON bodies POSTed to it. */
 export class Receiver {
 	readonly bodies: Array<Record<string, unknown>> = [];
 	private server?: http.Server;
 	url = '';
+
+	/** `delayMs`: how long each answer takes (keeps executions in flight). */
+	constructor(private readonly delayMs = 0) {}
 
 	async start(): Promise<this> {
 		this.server = http.createServer((request, response) => {
@@ -401,8 +436,10 @@ export class Receiver {
 				} catch {
 					this.bodies.push({ unparsed: body });
 				}
-				response.writeHead(200, { 'content-type': 'application/json' });
-				response.end('{"received":true}');
+				setTimeout(() => {
+					response.writeHead(200, { 'content-type': 'application/json' });
+					response.end('{"received":true}');
+				}, this.delayMs);
 			});
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -422,5 +459,6 @@ export class Receiver {
 export function packageProblems(log: string): string[] {
 	return log
 		.split('\n')
+		.map((line) => line.split(CACHE_DIR).join('<cache>'))
 		.filter((line) => /invers/i.test(line) && /error|warn|fail|could not|unable/i.test(line));
 }

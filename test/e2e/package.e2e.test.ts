@@ -54,6 +54,7 @@ describeE2e('the package in n8n 2.41', () => {
 		const log = n8n.log();
 		expect(log).toContain('Editor is now accessible');
 		expect(packageProblems(log)).toEqual([]);
+		if (process.env.INVERS_E2E_SHOW_LOG) console.log(log);
 	});
 
 	it('offers all four nodes and the credential', async () => {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { events } from '../../shared/contract';
-import { parseTimestamp } from './timestamps';
+import { readTimestamp } from './timestamps';
 
 /** The envelope fields every event carries [doc], read tolerantly. */
 export interface ParsedEvent {
@@ -46,7 +46,7 @@ function asText(value: unknown): string | undefined {
 /** Timestamps are UTC ISO-8601 with `Z` [doc]; epoch seconds come from the AMQP property. */
 export function normalizeTimestamp(value: unknown): string | undefined {
 	if (typeof value === 'string' && value !== '') {
-		return parseTimestamp(value)?.toISO() ?? value;
+		return readTimestamp(value)?.iso ?? value;
 	}
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		return DateTime.fromSeconds(value, { zone: 'utc' }).toISO() ?? undefined;
