@@ -53,14 +53,15 @@ export class DedupeWindow<T> {
 
 	/** Registers an event id; tells whether it is new, a finished duplicate, or parked. */
 	check(id: string, copy: T): DedupeVerdict<T> {
-		this.evict();
+		const now = this.now();
+		this.evict(now);
 		const entry = this.entries.get(id);
 		if (!entry) {
 			const added: Entry<T> = {
 				id,
 				state: 'inFlight',
 				parked: undefined,
-				at: this.now(),
+				at: now,
 				older: undefined,
 				newer: undefined,
 			};
@@ -95,8 +96,8 @@ export class DedupeWindow<T> {
 	}
 
 	/** Drops done entries beyond the size bound or older than the window; in-flight ones stay. */
-	private evict(): void {
-		const oldestAllowed = this.now() - this.windowMs;
+	private evict(now: number): void {
+		const oldestAllowed = now - this.windowMs;
 		let entry = this.oldest;
 		while (entry) {
 			const newer = entry.newer;

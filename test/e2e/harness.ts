@@ -377,6 +377,13 @@ export async function queueConsumers(queue: string): Promise<number> {
 	return 0;
 }
 
+/** Removes the Redis keys of a Bull queue prefix (queue mode) once a suite is done. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+	const { stdout } = await execFileAsync('redis-cli', ['--scan', '--pattern', `${prefix}:*`]);
+	const keys = stdout.split('\n').filter(Boolean);
+	if (keys.length) await execFileAsync('redis-cli', ['del', ...keys]);
+}
+
 export async function closeAllBrokerConnections(reason: string): Promise<void> {
 	await execFileAsync('rabbitmqctl', ['-q', 'close_all_connections', reason]);
 }

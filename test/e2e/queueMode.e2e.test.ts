@@ -14,6 +14,7 @@ import {
 	countBy,
 	createDatabase,
 	deleteQueues,
+	deleteRedisKeys,
 	describeE2e,
 	tempDir,
 	dropDatabase,
@@ -99,6 +100,7 @@ describeE2e('the INVERS Trigger in queue mode (main + worker)', () => {
 			await publisher.close();
 		}
 		await dropDatabase(database);
+		await deleteRedisKeys(`bull-${fleetId}`).catch(() => undefined);
 	}, 90_000);
 
 	it('runs every event on the worker and acknowledges it only after that execution finished', async () => {

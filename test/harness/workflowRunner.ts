@@ -22,10 +22,14 @@ export interface RunNodeOptions {
 	items?: IDataObject[];
 	credentials: TestCredentials;
 	continueOnFail?: boolean;
+	/** "Continue (using error output)": failed items go to a second output, `errorItems`. */
+	errorOutput?: boolean;
 }
 
 export interface NodeRunResult {
 	items: INodeExecutionData[];
+	/** The error output's items (with `errorOutput`). */
+	errorItems: INodeExecutionData[];
 	/** The node's error when it failed (continueOnFail off). */
 	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
 	run: IRun;
@@ -62,7 +66,7 @@ export function buildWorkflow(
 	nodeType: string,
 	parameters: INodeParameters,
 	credentials: TestCredentials,
-	options: { items?: IDataObject[]; continueOnFail?: boolean } = {},
+	options: { items?: IDataObject[]; continueOnFail?: boolean; errorOutput?: boolean } = {},
 ) {
 	const nodeName = 'Node Under Test';
 	const nodes: INode[] = [
@@ -82,7 +86,11 @@ export function buildWorkflow(
 			position: [200, 0],
 			parameters,
 			credentials: { inversOneApi: { id: '1', name: 'INVERS test' } },
-			onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+			onError: options.errorOutput
+				? 'continueErrorOutput'
+				: options.continueOnFail
+					? 'continueRegularOutput'
+					: 'stopWorkflow',
 		},
 	];
 	const connections = {
@@ -154,6 +162,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const taskData = run.data.resultData.runData[nodeName]?.[0];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
+		errorItems: taskData?.data?.main?.[1] ?? [],
 		error: (taskData?.error ?? run.data.resultData.error) as NodeRunResult['error'],
 		run,
 	};

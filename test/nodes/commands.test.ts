@@ -170,7 +170,7 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		expect(items[0].json.command).toBe('DRAW_ATTENTION');
 		expect(items[1].json).toMatchObject({
 			error: 'Command not supported',
-			problemType: problemTypes.commandNotSupported,
+			details: { problemType: problemTypes.commandNotSupported },
 		});
 		expect(items[2].json).toMatchObject({ vehicle_id: car, command: 'UNLOCK_CENTRAL_LOCK' });
 	});

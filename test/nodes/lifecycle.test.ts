@@ -174,13 +174,15 @@ describe('Add Vehicle', () => {
 		expect(items[1].json.error).toContain('The field "VIN" holds "NOT-A-VIN"');
 		expect(items[2].json).toMatchObject({
 			error: 'Referenced resource not found',
-			problemType: problemTypes.referencedResourceNotFound,
+			details: { problemType: problemTypes.referencedResourceNotFound },
 		});
 		expect(items[3].json).toMatchObject({
 			error: 'Validation error',
-			problemType: problemTypes.validationError,
+			details: { problemType: problemTypes.validationError },
 		});
-		expect(items[3].json.description).toContain('already used by vehicle');
+		expect((items[3].json.details as { description: string }).description).toContain(
+			'already used by vehicle',
+		);
 		expect(items[4].json).toMatchObject({ master_data: { license_plate: 'B-CS 5' } });
 	});
 });

@@ -207,13 +207,36 @@ describe('items', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.id).toBe(ids[0]);
-		expect(items[1].json).toMatchObject({
+		expect(items[1].json).toEqual({
 			error: 'Resource not found',
-			httpCode: '404',
-			problemType: problemTypes.resourceNotFound,
-			flow_id: expect.any(String),
+			details: {
+				description: expect.stringContaining('No vehicle with this ID'),
+				httpCode: '404',
+				problemType: problemTypes.resourceNotFound,
+				flow_id: expect.any(String),
+			},
 		});
 		expect(items[2].json.id).toBe(ids[1]);
+	});
+
+	test('with "Continue (using error output)" failing items go to the error output', async () => {
+		const ids = sim().vehicleIds();
+		const { items, errorItems, error } = await runNode({
+			node: 'inversVehicleManagement',
+			parameters: management('get', {
+				vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			}),
+			credentials: simulatorCredentials(sim()),
+			items: [{ id: ids[0] }, { id: 'GONE1' }],
+			errorOutput: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual([ids[0]]);
+		expect(errorItems).toHaveLength(1);
+		expect(errorItems[0].json).toMatchObject({
+			error: 'Resource not found',
+			details: { httpCode: '404', flow_id: expect.any(String) },
+		});
 	});
 
 	test('neither the client secret nor the access token appears in output or errors', async () => {

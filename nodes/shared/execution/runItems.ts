@@ -14,17 +14,22 @@ export interface RunItemsOptions {
 	concurrency?: number;
 }
 
+/**
+ * The error item that takes a failed item's place under "Continue On Fail". Only the keys n8n
+ * recognises as an error item (`error`, `details`): with "Continue (using error output)" n8n then
+ * routes it to the error output, and the facts an operator needs stay in `details`.
+ */
 function errorItem(
 	error: NodeApiError | NodeOperationError,
 	itemIndex: number,
 ): INodeExecutionData {
 	const data = (error as NodeApiError).errorResponse as JsonObject | undefined;
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if ((error as NodeApiError).httpCode) json.httpCode = (error as NodeApiError).httpCode;
-	if (data?.type) json.problemType = data.type;
-	if (data?.flow_id) json.flow_id = data.flow_id;
-	return { json, pairedItem: { item: itemIndex } };
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
+	if ((error as NodeApiError).httpCode) details.httpCode = (error as NodeApiError).httpCode;
+	if (data?.type) details.problemType = data.type;
+	if (data?.flow_id) details.flow_id = data.flow_id;
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
 function asNodeError(
