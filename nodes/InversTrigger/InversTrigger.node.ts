@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { paths } from '../shared/contract';
-import { normalizeBaseUrl } from '../shared/transport/baseUrl';
+import { oneApiRequest } from '../shared/transport';
 import { amqpTargetFromCredential } from './amqp/connect';
 import { ConsumerSession } from './amqp/consumerSession';
 import { inversOneApiConnectionTest } from '../shared/credentialTest';
@@ -47,7 +47,6 @@ export class InversTrigger implements INodeType {
 		// A test run waits for one event: one at a time, so no other message is held back meanwhile.
 		const manual = this.getMode() === 'manual';
 		if (manual) settings.prefetch = 1;
-		const baseUrl = normalizeBaseUrl(credentials.baseUrl);
 
 		const pipeline = new EventPipeline(
 			settings,
@@ -56,12 +55,10 @@ export class InversTrigger implements INodeType {
 				emit: (data, done) => this.emit(data, undefined, done),
 				createDeferred: () => this.helpers.createDeferredPromise<IRun>(),
 				logger: this.logger,
+				// Through the shared transport: rate-limit pacing, safe retries, problem-JSON errors.
 				fetchVehicle: async (vehicleId) =>
-					(await this.helpers.httpRequestWithAuthentication.call(this, 'inversOneApi', {
-						method: 'GET',
-						url: `${baseUrl}${paths.vehicle(vehicleId)}`,
-						json: true,
-					})) as IDataObject,
+					(await oneApiRequest.call(this, { method: 'GET', path: paths.vehicle(vehicleId) }))
+						.body as IDataObject,
 				onManualEmit: () => void session.cancelConsumers(),
 			},
 			manual,
