@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import { settlementFor, outcomeOfRun } from '../../nodes/InversTrigger/ack/ackModes';
 import {
 	amqpTargetFromCredential,
@@ -148,8 +150,28 @@ describe('normalizeTimestamp', () => {
 		['2026-01-01T14:00:00+02:00', '2026-01-01T12:00:00.000Z'],
 		['2026-01-01T12:00:00.123456Z', '2026-01-01T12:00:00.123Z'],
 		['2026-13-01T00:00:00Z', '2026-13-01T00:00:00Z'],
+		['2026-01-01T12:00:00.123Z', '2026-01-01T12:00:00.123Z'],
+		// Date.parse rolls these over to March 1; luxon rejects them, so they stay as received.
+		['2024-02-30T00:00:00Z', '2024-02-30T00:00:00Z'],
+		['2023-02-29T10:00:00.000Z', '2023-02-29T10:00:00.000Z'],
+		['2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z'],
+		['2024-01-31T24:00:00Z', '2024-02-01T00:00:00.000Z'],
 		['yesterday', 'yesterday'],
 	])('%s → %s', (input, expected) => {
 		expect(normalizeTimestamp(input)).toBe(expected);
+	});
+
+	it('reads every UTC form exactly as luxon does', () => {
+		const digits = (n: number, width: number) => String(n).padStart(width, '0');
+		const mismatches: string[] = [];
+		for (let i = 0; i < 5_000; i++) {
+			const pick = (n: number) => Math.floor(Math.random() * n);
+			const fraction = ['', '.5', '.25', `.${digits(pick(1000), 3)}`][pick(4)];
+			const value = `${digits(pick(10_000), 4)}-${digits(pick(14), 2)}-${digits(pick(33), 2)}T${digits(pick(26), 2)}:${digits(pick(61), 2)}:${digits(pick(61), 2)}${fraction}Z`;
+			const parsed = DateTime.fromISO(value, { zone: 'utc' });
+			const expected = parsed.isValid ? parsed.toISO() : value;
+			if (normalizeTimestamp(value) !== expected) mismatches.push(value);
+		}
+		expect(mismatches).toEqual([]);
 	});
 });
