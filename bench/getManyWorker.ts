@@ -53,9 +53,11 @@ async function main() {
 	const sampler = setInterval(() => {
 		peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 	}, 5);
+	const cpuBefore = process.cpuUsage();
 	const started = process.hrtime.bigint();
 	const count = mode === 'node' ? await throughNode() : await plainLoop();
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	const cpu = process.cpuUsage(cpuBefore);
 	clearInterval(sampler);
 	peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 	console.log(
@@ -63,6 +65,7 @@ async function main() {
 			mode,
 			items: count,
 			ms,
+			cpuMs: (cpu.user + cpu.system) / 1000,
 			peakHeapMB: peakHeap / 2 ** 20,
 			maxRssMB: process.resourceUsage().maxRSS / 1024,
 		}),

@@ -1,7 +1,7 @@
 /**
  * Benchmark of the Vehicle Management node against the simulator, side by side in one run:
  *
- *   npm run bench:management -- [--fleets 5000,20000] [--repeat 3] [--latency-ms 20]
+ *   npm run bench:management -- [--fleets 5000,20000] [--repeat 9] [--latency-ms 20]
  *
  * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
  *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
@@ -28,6 +28,8 @@ interface Measurement {
 	mode: string;
 	items: number;
 	ms: number;
+	/** CPU time of the measuring process (user + system): steadier than wall time on a busy machine. */
+	cpuMs: number;
 	peakHeapMB: number;
 	maxRssMB: number;
 }
@@ -59,7 +61,7 @@ async function getManyComparison(fleets: number[], repeat: number, latencyMs: nu
 			: 'loopback, no added latency',
 	);
 	console.log(
-		'fleet   | plain ms | node ms | ratio | plain heap MB | node heap MB | heap diff MB | plain RSS MB | node RSS MB',
+		'fleet   | plain ms | node ms | ratio | plain CPU ms | node CPU ms | CPU ratio | plain heap MB | node heap MB | heap diff MB | plain RSS MB | node RSS MB',
 	);
 	for (const fleetSize of fleets) {
 		const sim = await startSimulator({ fleetSize, port: 0 });
@@ -92,6 +94,9 @@ async function getManyComparison(fleets: number[], repeat: number, latencyMs: nu
 					plainMs.toFixed(0).padStart(8),
 					nodeMs.toFixed(0).padStart(7),
 					(nodeMs / plainMs).toFixed(2).padStart(5),
+					stat('plain', 'cpuMs').toFixed(0).padStart(12),
+					stat('node', 'cpuMs').toFixed(0).padStart(11),
+					(stat('node', 'cpuMs') / stat('plain', 'cpuMs')).toFixed(2).padStart(9),
 					stat('plain', 'peakHeapMB').toFixed(1).padStart(13),
 					stat('node', 'peakHeapMB').toFixed(1).padStart(12),
 					(stat('node', 'peakHeapMB') - stat('plain', 'peakHeapMB')).toFixed(1).padStart(12),
@@ -163,7 +168,7 @@ async function tokenRequests() {
 
 async function main() {
 	const fleets = argument('fleets', '5000,20000').split(',').map(Number);
-	const repeat = Number(argument('repeat', '5'));
+	const repeat = Number(argument('repeat', '9'));
 	await getManyComparison(fleets, repeat, 0);
 	await getManyComparison(fleets, repeat, Number(argument('latency-ms', '20')));
 	await tokenRequests();

@@ -13,6 +13,7 @@ interface ActiveRule {
 	rule: FaultRule;
 	pathPattern: RegExp | undefined;
 	remaining: number;
+	toSkip: number;
 }
 
 export class FaultRegistry {
@@ -27,6 +28,7 @@ export class FaultRegistry {
 			rule,
 			pathPattern: rule.path === undefined ? undefined : new RegExp(rule.path),
 			remaining: rule.times ?? 1,
+			toSkip: rule.skip ?? 0,
 		});
 		return rule;
 	}
@@ -52,6 +54,10 @@ export class FaultRegistry {
 		});
 		if (index < 0) return undefined;
 		const active = this.rules[index];
+		if (active.toSkip > 0) {
+			active.toSkip--;
+			return undefined;
+		}
 		active.remaining--;
 		if (active.remaining <= 0) this.rules.splice(index, 1);
 		return active.rule;
@@ -66,6 +72,7 @@ export function faultRuleProblem(input: unknown): string | undefined {
 		'method',
 		'path',
 		'times',
+		'skip',
 		'kind',
 		'status',
 		'problemType',
@@ -90,6 +97,9 @@ export function faultRuleProblem(input: unknown): string | undefined {
 	}
 	if (rule.times !== undefined && !(typeof rule.times === 'number' && rule.times >= 1)) {
 		return 'times must be a number >= 1';
+	}
+	if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && (rule.skip as number) >= 0)) {
+		return 'skip must be an integer >= 0';
 	}
 	if (
 		rule.status !== undefined &&

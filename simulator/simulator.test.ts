@@ -615,6 +615,17 @@ describe('faults', () => {
 		expect(sim.faults.list()).toEqual([expect.objectContaining({ method: 'PATCH', remaining: 2 })]);
 	});
 
+	it('lets the first matching requests pass when asked to skip them', async () => {
+		sim.faults.add({ kind: 'status', status: 503, path: '^/vehicles/', skip: 2 });
+		expect((await get(vehiclesPath())).status).toBe(200);
+		expect((await get(vehiclesPath())).status).toBe(200);
+		expect((await get(vehiclesPath())).status).toBe(503);
+		expect((await get(vehiclesPath())).status).toBe(200);
+		expect(() => sim.faults.add({ kind: 'drop', skip: -1 })).toThrow(
+			'invalid fault rule: skip must be an integer >= 0',
+		);
+	});
+
 	it('is controlled over HTTP too', async () => {
 		const created = await client.request('POST', '/__sim/faults', {
 			body: { kind: 'status', status: 500, times: 3 },

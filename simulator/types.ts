@@ -94,6 +94,8 @@ export interface FaultRule {
 	path?: string;
 	/** How many matching requests the rule hits before it is used up (default 1). */
 	times?: number;
+	/** How many matching requests pass untouched before the rule starts hitting (default 0). */
+	skip?: number;
 	kind: FaultKind;
 	status?: number;
 	/** For 'status': the problem type to answer (any string; default: one fitting the status). */

@@ -58,6 +58,23 @@ describe('Vehicle Management: reading', () => {
 		expect((sim().stats.requests['GET /vehicles'] ?? 0) - before).toBe(3);
 	});
 
+	test('Get Many with Return All fails with the error of a later page, keeping none of it', async () => {
+		sim().faults.add({
+			kind: 'status',
+			status: 403,
+			problemType: '/problems/forbidden-resource',
+			method: 'GET',
+			path: '^/vehicles$',
+			skip: 2,
+		});
+		const before = sim().stats.requests['GET /vehicles'] ?? 0;
+		const { items, error } = await run('getMany', { returnAll: true });
+		expect(items).toEqual([]);
+		expect(error?.httpCode).toBe('403');
+		// Nothing is asked for past the failed page.
+		expect((sim().stats.requests['GET /vehicles'] ?? 0) - before).toBe(3);
+	});
+
 	test('Get Many with a limit stops early and asks for a small page', async () => {
 		const before = sim().stats.requests['GET /vehicles'] ?? 0;
 		const { items } = await run('getMany', { returnAll: false, limit: 7 });
