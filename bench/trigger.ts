@@ -6,8 +6,9 @@
  * - INVERS Trigger: run through n8n-core's TriggerContext (test/harness/trigger.ts), every
  *   execution completes at once, acknowledged after the execution finished, prefetch 10;
  * - bare amqplib: a plain consumer doing the same acks (parse, then ack), prefetch 10;
- * - n8n's own RabbitMQ trigger, when `bench/n8n-rabbitmq` has n8n-nodes-base installed
- *   (`cd bench/n8n-rabbitmq && npm i --ignore-scripts`), same settings.
+ * - n8n's own RabbitMQ trigger (n8n-nodes-base from `bench/n8n-rabbitmq` after
+ *   `cd bench/n8n-rabbitmq && npm i --ignore-scripts`, or from the n8n `npm start` installed),
+ *   same settings.
  *
  * Phases: throughput (N events queued, then consumed: events/s; after a warm-up, `--rounds`
  * rounds in rotating order, median reported), latency (events streamed at a fixed pace: p50/p99
@@ -29,6 +30,7 @@ import type { ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
+import { N8N_DIR } from '../scripts/sandbox/paths';
 import type { AmqpPublisher } from '../simulator/amqpPublisher';
 import { createAmqpPublisher } from '../simulator/amqpPublisher';
 import type { TriggerRun } from '../test/harness/trigger';
@@ -136,13 +138,21 @@ const bareAmqplib: Contender = {
 	},
 };
 
-function loadN8nRabbitMqTrigger(): Contender | string {
-	const file = path.join(
-		__dirname,
-		'n8n-rabbitmq/node_modules/n8n-nodes-base/dist/nodes/RabbitMQ/RabbitMQTrigger.node.js',
+/**
+ * n8n's RabbitMQ trigger from `bench/n8n-rabbitmq` (its own install), else from the n8n that
+ * `npm start` and the end-to-end tests install into the cache folder: the same version either way.
+ */
+function findN8nRabbitMqTrigger(): string | undefined {
+	const nodeFile = 'node_modules/n8n-nodes-base/dist/nodes/RabbitMQ/RabbitMQTrigger.node.js';
+	return [path.join(__dirname, 'n8n-rabbitmq', nodeFile), path.join(N8N_DIR, nodeFile)].find(
+		(candidate) => existsSync(candidate),
 	);
-	if (!existsSync(file)) {
-		return 'n8n RabbitMQ Trigger skipped: n8n-nodes-base is not installed in bench/n8n-rabbitmq (cd bench/n8n-rabbitmq && npm i --ignore-scripts)';
+}
+
+function loadN8nRabbitMqTrigger(): Contender | string {
+	const file = findN8nRabbitMqTrigger();
+	if (!file) {
+		return `n8n RabbitMQ Trigger skipped: n8n-nodes-base is neither in bench/n8n-rabbitmq (cd bench/n8n-rabbitmq && npm i --ignore-scripts) nor in ${N8N_DIR} (npm start installs it)`;
 	}
 	let nodeType: INodeType;
 	try {

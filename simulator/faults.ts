@@ -1,12 +1,12 @@
 /**
  * Injected faults for resilience tests: a rule matches requests by method and path and answers
- * them with an error, a gateway HTML page, a delay, a dropped connection or a 429 instead of (or
+ * them with an error, a gateway HTML page, a redirect, a delay, a dropped connection or a 429 instead of (or
  * after) handling them for real.
  */
 import { TOKEN_PATH } from '../nodes/shared/contract';
 import type { FaultKind, FaultRule } from './types';
 
-const KINDS: readonly FaultKind[] = ['status', 'html', 'slow', 'drop', 'rate-limit'];
+const KINDS: readonly FaultKind[] = ['status', 'html', 'slow', 'drop', 'rate-limit', 'redirect'];
 const TOKEN_PATHNAME = TOKEN_PATH.split('?')[0];
 
 interface ActiveRule {
@@ -80,6 +80,7 @@ export function faultRuleProblem(input: unknown): string | undefined {
 		'delayMs',
 		'retryAfterSeconds',
 		'executeBeforeFault',
+		'location',
 	];
 	const unknown = Object.keys(rule).find((key) => !allowed.includes(key));
 	if (unknown) return `unknown property '${unknown}'`;
@@ -111,7 +112,7 @@ export function faultRuleProblem(input: unknown): string | undefined {
 	) {
 		return 'status must be an HTTP status code';
 	}
-	for (const key of ['problemType', 'detail'] as const) {
+	for (const key of ['problemType', 'detail', 'location'] as const) {
 		if (rule[key] !== undefined && typeof rule[key] !== 'string') return `${key} must be a string`;
 	}
 	for (const key of ['delayMs', 'retryAfterSeconds'] as const) {

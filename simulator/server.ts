@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { FLOW_ID_HEADER, problemTypes } from '../nodes/shared/contract';
+import { DEFAULT_BASE_URL, FLOW_ID_HEADER, problemTypes } from '../nodes/shared/contract';
 import { authenticateBearer, requirePermission } from './auth';
 import { handleControl, isControlPath } from './control';
 import { type Reply, type RequestContext, problemReply, readBody, writeReply } from './http';
@@ -76,6 +76,10 @@ async function applyFault(
 				text: gatewayPage(status),
 				contentType: 'text/html; charset=utf-8',
 			});
+		}
+		case 'redirect': {
+			const target = fault.location ?? new URL(req.url ?? '/', DEFAULT_BASE_URL).href;
+			return writeReply(res, { status: fault.status ?? 301, headers: { Location: target } });
 		}
 		case 'rate-limit':
 			// Only Retry-After, no X-Rate-Limit-* headers: the contract allows either.

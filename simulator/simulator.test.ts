@@ -566,6 +566,17 @@ describe('faults', () => {
 		expect(response.text).toContain('502 Bad Gateway');
 	});
 
+	it('answers a redirect fault with a Location, by default the same path at INVERS', async () => {
+		sim.faults.add({ kind: 'redirect' });
+		const moved = await get(vehiclesPath());
+		expect(moved.status).toBe(301);
+		expect(moved.headers.get('location')).toBe(`https://api.invers.com${vehiclesPath()}`);
+		sim.faults.add({ kind: 'redirect', status: 308, location: 'https://elsewhere.example/x' });
+		const elsewhere = await get(vehiclesPath());
+		expect(elsewhere.status).toBe(308);
+		expect(elsewhere.headers.get('location')).toBe('https://elsewhere.example/x');
+	});
+
 	it('delays a slow request, then answers it normally', async () => {
 		sim.faults.add({ kind: 'slow', delayMs: 200 });
 		const started = Date.now();

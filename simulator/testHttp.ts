@@ -40,7 +40,13 @@ export class TestClient {
 			headers['Content-Type'] = 'application/json';
 			body = options.rawBody ?? JSON.stringify(options.body);
 		}
-		const response = await fetch(this.baseUrl + path, { method, headers, body });
+		// Redirects are answers to look at (redirect faults), not to follow.
+		const response = await fetch(this.baseUrl + path, {
+			method,
+			headers,
+			body,
+			redirect: 'manual',
+		});
 		const text = await response.text();
 		const contentType = response.headers.get('content-type') ?? '';
 		return {

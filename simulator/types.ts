@@ -86,7 +86,7 @@ export interface SimulatorOptions extends SimulatorConfig {
 	pageTokenField: PageTokenField;
 }
 
-export type FaultKind = 'status' | 'html' | 'slow' | 'drop' | 'rate-limit';
+export type FaultKind = 'status' | 'html' | 'slow' | 'drop' | 'rate-limit' | 'redirect';
 
 export interface FaultRule {
 	method?: string;
@@ -104,6 +104,8 @@ export interface FaultRule {
 	detail?: string;
 	delayMs?: number;
 	retryAfterSeconds?: number;
+	/** For 'redirect': where to (default the same path on https://api.invers.com). */
+	location?: string;
 	/** Handle the request for real first, then answer the fault (proves non-retry of commands). */
 	executeBeforeFault?: boolean;
 }

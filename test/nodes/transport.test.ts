@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { problemTypes } from '../../nodes/shared/contract';
+import { startSimulator } from '../../simulator';
 import { management, vehicleById } from '../harness/params';
 import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
 import type { TestCredentials } from '../harness/workflowRunner';
@@ -131,6 +132,29 @@ describe('problem types', () => {
 		});
 		expect(error?.httpCode).toBe('403');
 		expect(error?.description).toContain('"vehicles" permission');
+	});
+
+	test('a redirect is not followed: the token stays here and the error says to fix the Base URL', async () => {
+		const elsewhere = await startSimulator({ fleetSize: 1, port: 0 });
+		const before = requestsTo('GET /vehicles/:id');
+		try {
+			sim().faults.add({
+				kind: 'redirect',
+				status: 307,
+				location: `${elsewhere.url}/vehicles/x?secret=abc`,
+				path: '^/vehicles/',
+			});
+			const { error } = await get(simulatorCredentials(sim()));
+			expect(error?.message).toBe('The INVERS OneAPI answered with a redirect (HTTP 307)');
+			expect(error?.description).toContain(`was redirected to ${elsewhere.url}/vehicles/x.`);
+			expect(error?.description).toContain('set the Base URL of the credential');
+			expect(error?.description).not.toContain('secret=abc');
+			expect(elsewhere.stats.requests).toEqual({});
+			// Not retried either: a redirect will not go away by asking again.
+			expect(requestsTo('GET /vehicles/:id') - before).toBe(1);
+		} finally {
+			await elsewhere.close();
+		}
 	});
 
 	test('a gateway HTML page becomes a clear error, not a JSON parse failure', async () => {

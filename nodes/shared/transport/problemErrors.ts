@@ -44,6 +44,19 @@ function parseProblem(body: unknown): Problem | undefined {
 	};
 }
 
+/** " to <origin/path>" of a Location header; its query is left out (it may carry a secret). */
+function redirectTarget(location: string | undefined): string {
+	if (!location) return '';
+	try {
+		const url = new URL(location, 'https://relative.invalid');
+		return url.origin === 'https://relative.invalid'
+			? ` to ${url.pathname}`
+			: ` to ${url.origin}${url.pathname}`;
+	} catch {
+		return '';
+	}
+}
+
 function looksLikeHtml(body: unknown): boolean {
 	const text = Buffer.isBuffer(body) ? body.toString('utf8', 0, 200) : body;
 	return typeof text === 'string' && /^\s*<(!doctype|html|head|body)/i.test(text);
@@ -143,6 +156,16 @@ export function problemToNodeApiError(
 				: 'The INVERS OneAPI could not be reached';
 			description = `${code} on ${request.method} ${request.path}. ${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
 		}
+	} else if (status >= 300 && status < 400) {
+		message = `The INVERS OneAPI answered with a redirect (HTTP ${status})`;
+		description = joinDescription([
+			`${request.method} ${request.path} was redirected${redirectTarget(failure.headers.location)}.`,
+			'Requests, and the access token with them, are not sent on to another address: set the Base URL of the credential to the address of the API.',
+			request.isCommand
+				? 'The command may or may not have been carried out: check the latest vehicle state before sending it again.'
+				: undefined,
+			flowText,
+		]);
 	} else if (!problem && looksLikeHtml(failure.body)) {
 		message = `The INVERS API gateway answered HTTP ${status} (${DEFAULT_TITLES[status] ?? 'error'}) with a web page instead of JSON`;
 		description = joinDescription([
