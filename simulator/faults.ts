@@ -1,7 +1,7 @@
 /**
  * Injected faults for resilience tests: a rule matches requests by method and path and answers
- * them with an error, a gateway HTML page, a redirect, a delay, a dropped connection or a 429 instead of (or
- * after) handling them for real.
+ * them with an error, a gateway HTML page, a redirect, a delay, a dropped connection or a 429
+ * instead of (or after) handling them for real.
  */
 import { TOKEN_PATH } from '../nodes/shared/contract';
 import type { FaultKind, FaultRule } from './types';
