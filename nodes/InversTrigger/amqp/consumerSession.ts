@@ -227,6 +227,8 @@ export class ConsumerSession {
 		this.link = undefined;
 		this.connection = undefined;
 		if (link) {
+			// Acks requested just before closing would otherwise wait for a tick that comes too late.
+			link.flushAcks();
 			link.open = false;
 			await link.channel.close().catch(() => undefined);
 		}
