@@ -1,12 +1,14 @@
 /**
  * Benchmark of the Vehicle Management node against the simulator, side by side in one run:
  *
- *   npm run bench:management -- [--fleets 5000,20000] [--repeat 9] [--latency-ms 20]
+ *   npm run bench:management -- [--fleets 5000,20000] [--repeat 9] [--latency-ms 20] [--warmups 3]
  *
  * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
  *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
  *    Once on bare loopback, once with a delay per page standing in for the network: n8n's request
  *    helper opens a new connection per request, a fixed cost that only loopback makes visible.
+ *    Each process first makes `--warmups` whole passes (both sides alike), as a running n8n is
+ *    warm; `--warmups 1` shows a process that has run the path only once before.
  * 2. Token requests per 1,000 API calls, and with a short token lifetime, per token lifetime.
  * Targets: node time within 1.2x of the plain loop; node memory minus plain memory does not grow
  * with the fleet; one token request per token lifetime.
@@ -34,11 +36,21 @@ interface Measurement {
 	maxRssMB: number;
 }
 
+const WARMUPS = argument('warmups', '3');
+
 async function measure(mode: 'node' | 'plain', url: string): Promise<Measurement> {
 	// Asynchronous: the simulator lives in this process and must keep answering meanwhile.
 	const { stdout } = await promisify(execFile)(
 		process.execPath,
-		['--expose-gc', '-r', 'ts-node/register', path.join(__dirname, 'getManyWorker.ts'), mode, url],
+		[
+			'--expose-gc',
+			'-r',
+			'ts-node/register',
+			path.join(__dirname, 'getManyWorker.ts'),
+			mode,
+			url,
+			WARMUPS,
+		],
 		{
 			encoding: 'utf8',
 			env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
@@ -54,8 +66,9 @@ function median(values: number[]): number {
 
 async function getManyComparison(fleets: number[], repeat: number, latencyMs: number) {
 	console.log(
-		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs, %s)',
+		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs after %s warm-up passes each, %s)',
 		repeat,
+		WARMUPS,
 		latencyMs
 			? `${latencyMs} ms added latency per page, as over a network`
 			: 'loopback, no added latency',
@@ -170,7 +183,9 @@ async function main() {
 	const fleets = argument('fleets', '5000,20000').split(',').map(Number);
 	const repeat = Number(argument('repeat', '9'));
 	await getManyComparison(fleets, repeat, 0);
-	await getManyComparison(fleets, repeat, Number(argument('latency-ms', '20')));
+	const latencyMs = Number(argument('latency-ms', '20'));
+	// `--latency-ms 0`: loopback only.
+	if (latencyMs > 0) await getManyComparison(fleets, repeat, latencyMs);
 	await tokenRequests();
 }
 
