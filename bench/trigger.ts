@@ -115,67 +115,51 @@ const inversTrigger: Contender = {
 	},
 };
 
-const bareAmqplib: Contender = {
-	name: 'bare amqplib',
-	async start(queue, port, onEvent) {
-		const connection: ChannelModel = await connect(`amqp://guest:guest@127.0.0.1:${port}`);
-		let errors = 0;
-		connection.on('error', () => errors++);
-		const channel = await connection.createChannel();
-		channel.on('error', () => errors++);
-		await channel.prefetch(PREFETCH);
-		await channel.consume(queue, (message) => {
-			if (!message) return;
-			const body = JSON.parse(message.content.toString()) as {
-				metadata: { id: string };
-				data: unknown;
-			};
-			onEvent(body.metadata.id, readPublishedAt(body.data));
-			channel.ack(message);
-		});
-		return {
-			stop: async () => await connection.close().catch(() => undefined),
-			errors: () => errors,
-		};
-	},
-};
-
 /**
- * For reference, not the target: a bare consumer that, like the INVERS Trigger, sends one
- * multiple-ack per event-loop turn instead of one ack per message. It shows what is left
- * between the trigger and the fastest plain consumer.
+ * A plain amqplib consumer: parse, report, acknowledge. `batched`: instead of one ack per message,
+ * one multiple-ack per event-loop turn, as the INVERS Trigger sends them. That one is a reference,
+ * not a target: it shows what is left between the trigger and the fastest plain consumer.
  */
-const bareAmqplibBatched: Contender = {
-	name: 'bare amqplib, batched',
-	async start(queue, port, onEvent) {
-		const connection: ChannelModel = await connect(`amqp://guest:guest@127.0.0.1:${port}`);
-		let errors = 0;
-		connection.on('error', () => errors++);
-		const channel = await connection.createChannel();
-		channel.on('error', () => errors++);
-		await channel.prefetch(PREFETCH);
-		let last: ConsumeMessage | undefined;
-		const flush = () => {
-			if (last) channel.ack(last, true);
-			last = undefined;
-		};
-		await channel.consume(queue, (message) => {
-			if (!message) return;
-			const body = JSON.parse(message.content.toString()) as {
-				metadata: { id: string };
-				data: unknown;
+function bareConsumer(name: string, batched: boolean): Contender {
+	return {
+		name,
+		async start(queue, port, onEvent) {
+			const connection: ChannelModel = await connect(`amqp://guest:guest@127.0.0.1:${port}`);
+			let errors = 0;
+			connection.on('error', () => errors++);
+			const channel = await connection.createChannel();
+			channel.on('error', () => errors++);
+			await channel.prefetch(PREFETCH);
+			let lastUnacked: ConsumeMessage | undefined;
+			const flush = () => {
+				// Answered in order, so everything up to the last one is acknowledged.
+				if (lastUnacked) channel.ack(lastUnacked, true);
+				lastUnacked = undefined;
 			};
-			onEvent(body.metadata.id, readPublishedAt(body.data));
-			// Answered in order, so everything up to the last one is acknowledged.
-			if (!last) process.nextTick(flush);
-			last = message;
-		});
-		return {
-			stop: async () => await connection.close().catch(() => undefined),
-			errors: () => errors,
-		};
-	},
-};
+			await channel.consume(queue, (message) => {
+				if (!message) return;
+				const body = JSON.parse(message.content.toString()) as {
+					metadata: { id: string };
+					data: unknown;
+				};
+				onEvent(body.metadata.id, readPublishedAt(body.data));
+				if (!batched) {
+					channel.ack(message);
+					return;
+				}
+				if (!lastUnacked) process.nextTick(flush);
+				lastUnacked = message;
+			});
+			return {
+				stop: async () => await connection.close().catch(() => undefined),
+				errors: () => errors,
+			};
+		},
+	};
+}
+
+const bareAmqplib = bareConsumer('bare amqplib', false);
+const bareAmqplibBatched = bareConsumer('bare amqplib, batched', true);
 
 /**
  * n8n's RabbitMQ trigger from `bench/n8n-rabbitmq` (its own install), else from the n8n that
