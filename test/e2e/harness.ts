@@ -384,10 +384,6 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
 	if (keys.length) await execFileAsync('redis-cli', ['del', ...keys]);
 }
 
-export async function closeAllBrokerConnections(reason: string): Promise<void> {
-	await execFileAsync('rabbitmqctl', ['-q', 'close_all_connections', reason]);
-}
-
 export async function psql(database: string, sql: string): Promise<string> {
 	const { stdout } = await execFileAsync('psql', [
 		'-h',

@@ -169,8 +169,15 @@ export async function brokerConnectionNames(): Promise<string[]> {
 	return [...stdout.matchAll(/"connection_name","([^"]*)"/g)].map((match) => match[1]);
 }
 
-/** Makes the broker itself close the connections with this name (as on a broker shutdown). */
-export async function brokerCloseConnections(connectionName: string): Promise<number> {
+/**
+ * Makes the broker itself close the connections with this name, or whose name matches (as on a
+ * broker shutdown). Only those: other tests' and benchmarks' connections stay up.
+ */
+export async function brokerCloseConnections(
+	connectionName: string | ((name: string) => boolean),
+): Promise<number> {
+	const matches =
+		typeof connectionName === 'string' ? (name: string) => name === connectionName : connectionName;
 	const { stdout } = await run(
 		'rabbitmqctl',
 		['-q', 'list_connections', 'pid', 'client_properties'],
@@ -180,7 +187,10 @@ export async function brokerCloseConnections(connectionName: string): Promise<nu
 	);
 	const pids = stdout
 		.split('\n')
-		.filter((line) => line.includes(`"connection_name","${connectionName}"`))
+		.filter((line) => {
+			const name = /"connection_name","([^"]*)"/.exec(line)?.[1];
+			return name !== undefined && matches(name);
+		})
 		.map((line) => line.split('\t')[0]);
 	for (const pid of pids) {
 		await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: broker-side close'], {
