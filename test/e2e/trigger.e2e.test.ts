@@ -105,7 +105,7 @@ describeE2e('the INVERS Trigger through n8n activation', () => {
 		await expectEachOnce();
 	}, 150_000);
 
-	it('loses none and runs none twice when the broker drops the trigger's connection mid-burst', async () => {
+	it('loses none and runs none twice when the broker drops the connection of the trigger mid-burst', async () => {
 		await publish(40, 'cut');
 		const before = received().length;
 		await waitFor(() => received().length >= before + 8, 'some executions of the burst');

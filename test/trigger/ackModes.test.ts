@@ -1,40 +1,15 @@
-import type { Provisioned } from '../harness/triggerAmqp';
-import { provision, stateRecorded, until, vehicleChanged } from '../harness/triggerAmqp';
-import type { TriggerRun } from '../harness/trigger';
-import { localCredentials, startTrigger } from '../harness/trigger';
+import { stateRecorded, until, vehicleChanged } from '../harness/triggerAmqp';
+import { useTriggerTestBed } from '../harness/triggerTestBed';
 
-let broker: Provisioned;
-let run: TriggerRun | undefined;
-
-beforeEach(async () => {
-	broker = await provision();
-});
-
-afterEach(async () => {
-	await run?.close();
-	run = undefined;
-	await broker.cleanup();
-});
-
-async function start(
-	parameters: Record<string, unknown>,
-	policy: TriggerRun['policy'] = 'success',
-) {
-	run = await startTrigger({
-		parameters: { queues: broker.changes, ...parameters } as never,
-		credentials: localCredentials(),
-		policy,
-	});
-	return run;
-}
+const bed = useTriggerTestBed();
 
 describe('output', () => {
 	it('emits a clean item per event, with the state simplified', async () => {
-		const trigger = await start({ queues: `${broker.changes}, ${broker.states}` });
+		const trigger = await bed.start({ queues: `${bed.broker.changes}, ${bed.broker.states}` });
 		const changed = vehicleChanged('JQ7RP', ['LIFE_STATUS_CHANGED']);
 		const state = stateRecorded('JQ7RP');
-		await broker.publisher.publish(changed);
-		await broker.publisher.publish(state);
+		await bed.broker.publisher.publish(changed);
+		await bed.broker.publisher.publish(state);
 		await trigger.waitForExecutions(2);
 		const items = trigger.executions.map((execution) => execution.items[0]);
 		const changedItem = items.find((item) => item.eventType === 'VehicleChanged')!;
@@ -45,7 +20,7 @@ describe('output', () => {
 			vehicleId: 'JQ7RP',
 			reasons: ['LIFE_STATUS_CHANGED'],
 			vehicle: { id: 'JQ7RP' },
-			queue: broker.changes,
+			queue: bed.broker.changes,
 			redelivered: false,
 		});
 		const stateItem = items.find((item) => item.eventType === 'VehicleStateRecorded')!;
@@ -59,13 +34,13 @@ describe('output', () => {
 	});
 
 	it('keeps { timestamp, value } without Simplify and adds the raw message on request', async () => {
-		const trigger = await start({
-			queues: broker.states,
+		const trigger = await bed.start({
+			queues: bed.broker.states,
 			simplify: false,
 			options: { includeRaw: true },
 		});
 		const state = stateRecorded('AB12C');
-		await broker.publisher.publish(state);
+		await bed.broker.publisher.publish(state);
 		await trigger.waitForExecutions(1);
 		const item = trigger.executions[0].items[0] as {
 			vehicleState: Record<string, unknown>;
@@ -85,7 +60,7 @@ describe('output', () => {
 	});
 
 	it('accepts Messaging API names and passes unknown types and newer schemas through', async () => {
-		const trigger = await start({ queues: broker.trips });
+		const trigger = await bed.start({ queues: bed.broker.trips });
 		const legacy = {
 			metadata: {
 				id: 'legacy-1',
@@ -97,17 +72,17 @@ describe('output', () => {
 				vehicle_state: { ignition: { timestamp: '2026-01-01T00:00:00Z', value: 'ON' } },
 			},
 		};
-		await broker.publisher.publishRaw('TripStarted', Buffer.from(JSON.stringify(legacy)));
+		await bed.broker.publisher.publishRaw('TripStarted', Buffer.from(JSON.stringify(legacy)));
 		const trip = {
 			metadata: { id: 'trip-1', type: 'TripStarted', schema_major_version: 1 },
 			data: { trip_id: 'T1', vehicle_id: 'V2', odd: [1, 2] },
 		};
-		await broker.publisher.publish(trip as never);
+		await bed.broker.publisher.publish(trip as never);
 		const newer = {
 			metadata: { id: 'new-1', type: 'TripEnded', schema_major_version: 7 },
 			data: { anything: { nested: true } },
 		};
-		await broker.publisher.publish(newer as never);
+		await bed.broker.publisher.publish(newer as never);
 		await trigger.waitForExecutions(3);
 		const byId = Object.fromEntries(
 			trigger.executions.map((e) => [e.items[0].eventId, e.items[0]]),
@@ -132,98 +107,97 @@ describe('output', () => {
 
 describe('acknowledgement modes', () => {
 	it('when the execution finishes: nothing is acked before the run ends, everything after', async () => {
-		const trigger = await start({ options: { closeTimeout: 5 } }, 'hold');
-		await broker.publisher.publish(vehicleChanged('A'));
-		await broker.publisher.publish(vehicleChanged('B'));
+		const trigger = await bed.start({ options: { closeTimeout: 5 } }, 'hold');
+		await bed.broker.publisher.publish(vehicleChanged('A'));
+		await bed.broker.publisher.publish(vehicleChanged('B'));
 		await trigger.waitForExecutions(2);
 		trigger.executions[0].succeed();
 		trigger.executions[1].fail();
 		await until(() => trigger.executions.every((e) => e.settled));
 		await trigger.close();
-		run = undefined;
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 		expect(trigger.summary()).toMatchObject({ acked: 2, requeued: 0, rejected: 0 });
 	});
 
 	it('only when it succeeds: a failure is requeued once, then dead-lettered', async () => {
-		const trigger = await start({ ackMode: 'executionSucceeded' }, 'failure');
+		const trigger = await bed.start({ ackMode: 'executionSucceeded' }, 'failure');
 		const event = vehicleChanged('POISON');
-		await broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
 		await trigger.waitForExecutions(2);
-		await until(async () => (await broker.queueDepth(broker.deadLetter(broker.changes))) === 1);
+		await until(
+			async () => (await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.changes))) === 1,
+		);
 		expect(trigger.executions.map((e) => e.items[0].redelivered)).toEqual([false, true]);
 		expect(trigger.executions.map((e) => e.items[0].eventId)).toEqual([
 			event.metadata.id,
 			event.metadata.id,
 		]);
 		await trigger.close();
-		run = undefined;
 		expect(trigger.summary()).toMatchObject({ requeued: 1, rejected: 1, acked: 0 });
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 	});
 
 	it('only when it succeeds, dead-letter: a failure is rejected at once', async () => {
-		const trigger = await start(
+		const trigger = await bed.start(
 			{ ackMode: 'executionSucceeded', onFailure: 'deadLetter' },
 			'failure',
 		);
-		await broker.publisher.publish(vehicleChanged('X'));
-		await until(async () => (await broker.queueDepth(broker.deadLetter(broker.changes))) === 1);
+		await bed.broker.publisher.publish(vehicleChanged('X'));
+		await until(
+			async () => (await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.changes))) === 1,
+		);
 		expect(trigger.executions).toHaveLength(1);
 	});
 
 	it('only when it succeeds: a success is acked', async () => {
-		const trigger = await start({ ackMode: 'executionSucceeded' }, 'success');
-		await broker.publisher.publish(vehicleChanged('X'));
+		const trigger = await bed.start({ ackMode: 'executionSucceeded' }, 'success');
+		await bed.broker.publisher.publish(vehicleChanged('X'));
 		await trigger.waitForExecutions(1);
 		await until(() => trigger.executions[0].settled);
 		await trigger.close();
-		run = undefined;
 		expect(trigger.summary()).toMatchObject({ acked: 1 });
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 	});
 
 	it('immediately: acked before the execution ends', async () => {
-		const trigger = await start({ ackMode: 'immediately' }, 'hold');
-		await broker.publisher.publish(vehicleChanged('X'));
+		const trigger = await bed.start({ ackMode: 'immediately' }, 'hold');
+		await bed.broker.publisher.publish(vehicleChanged('X'));
 		await trigger.waitForExecutions(1);
 		expect(trigger.executions[0].done).toBeUndefined();
 		await trigger.close();
-		run = undefined;
 		expect(trigger.summary()).toMatchObject({ acked: 1 });
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 	});
 
 	it('execution timeout, when finished: a hanging run is released (acked) and consumption goes on', async () => {
-		const trigger = await start(
+		const trigger = await bed.start(
 			{ options: { executionTimeout: 1, prefetch: 1, closeTimeout: 0 } },
 			'hold',
 		);
-		await broker.publisher.publish(vehicleChanged('A'));
-		await broker.publisher.publish(vehicleChanged('B'));
+		await bed.broker.publisher.publish(vehicleChanged('A'));
+		await bed.broker.publisher.publish(vehicleChanged('B'));
 		// Prefetch 1: the second event only arrives once the first was released by the timeout.
 		await trigger.waitForExecutions(2, 5000);
 		await trigger.close();
-		run = undefined;
 		expect(trigger.summary()).toMatchObject({ timedOut: 1 });
 	});
 
 	it('execution timeout, only when it succeeds: a hanging run counts as failed (requeued once, then dead-lettered)', async () => {
-		const trigger = await start(
+		const trigger = await bed.start(
 			{ ackMode: 'executionSucceeded', options: { executionTimeout: 1, deduplicate: false } },
 			'hold',
 		);
-		await broker.publisher.publish(vehicleChanged('A'));
+		await bed.broker.publisher.publish(vehicleChanged('A'));
 		await until(
-			async () => (await broker.queueDepth(broker.deadLetter(broker.changes))) === 1,
+			async () => (await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.changes))) === 1,
 			8000,
 		);
 		expect(trigger.executions).toHaveLength(2);
 	});
 
 	it('bounds parallel executions by the prefetch', async () => {
-		const trigger = await start({ options: { prefetch: 3 } }, 'hold');
-		for (let i = 0; i < 10; i++) await broker.publisher.publish(vehicleChanged(`V${i}`));
+		const trigger = await bed.start({ options: { prefetch: 3 } }, 'hold');
+		for (let i = 0; i < 10; i++) await bed.broker.publisher.publish(vehicleChanged(`V${i}`));
 		await trigger.waitForExecutions(3);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(trigger.executions).toHaveLength(3);

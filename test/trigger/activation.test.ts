@@ -3,43 +3,18 @@ import type { ICredentialTestFunctions, IWorkflowExecuteAdditionalData } from 'n
 
 import { InversTrigger } from '../../nodes/InversTrigger/InversTrigger.node';
 import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
-import type { CuttableProxy, Provisioned } from '../harness/triggerAmqp';
-import {
-	provision,
-	stateRecorded,
-	startProxy,
-	uniqueName,
-	until,
-	vehicleChanged,
-} from '../harness/triggerAmqp';
+import { stateRecorded, uniqueName, until, vehicleChanged } from '../harness/triggerAmqp';
 import type { Simulator } from '../../simulator';
 import { DEMO_CLIENT, startSimulator } from '../../simulator';
-import type { TriggerRun } from '../harness/trigger';
-import { localCredentials, startTrigger } from '../harness/trigger';
+import { localCredentials } from '../harness/trigger';
+import { useTriggerTestBed } from '../harness/triggerTestBed';
 
-let broker: Provisioned;
-let proxy: CuttableProxy;
-let run: TriggerRun | undefined;
-
-beforeEach(async () => {
-	broker = await provision();
-	proxy = await startProxy();
-});
-
-afterEach(async () => {
-	await run?.close();
-	run = undefined;
-	await proxy.close();
-	await broker.cleanup();
-});
+const bed = useTriggerTestBed({ throughProxy: true });
 
 describe('activation errors', () => {
 	async function activationError(parameters: object, credentials: object): Promise<Error> {
 		try {
-			run = await startTrigger({
-				parameters: { queues: broker.changes, ...parameters } as never,
-				credentials: localCredentials({ amqpPort: proxy.port, ...credentials }),
-			});
+			await bed.start(parameters as Record<string, unknown>, 'success', { credentials });
 		} catch (error) {
 			return error as Error;
 		}
@@ -60,9 +35,9 @@ describe('activation errors', () => {
 
 	it('names a missing queue, and creates none', async () => {
 		const queue = uniqueName('missing');
-		const error = await activationError({ queues: `${broker.changes}, ${queue}` }, {});
+		const error = await activationError({ queues: `${bed.broker.changes}, ${queue}` }, {});
 		expect(error.message).toContain(`Queue "${queue}" does not exist`);
-		await expect(broker.queueDepth(queue)).rejects.toThrow(/NOT_FOUND/);
+		await expect(bed.broker.queueDepth(queue)).rejects.toThrow(/NOT_FOUND/);
 	});
 
 	it('names an unreachable broker', async () => {
@@ -74,66 +49,48 @@ describe('activation errors', () => {
 
 	it('leaves no connection open after a failed activation', async () => {
 		await activationError({ queues: uniqueName('missing') }, {});
-		await until(() => proxy.openConnections === 0, 2000, 'connection closed');
+		await until(() => bed.proxy.openConnections === 0, 2000, 'connection closed');
 	});
 
 	it('creates a missing queue only with the local-broker option', async () => {
 		const queue = uniqueName('local');
-		run = await startTrigger({
-			parameters: { queues: queue, options: { createQueueIfMissing: true } } as never,
-			credentials: localCredentials(),
-		});
-		expect(await broker.queueDepth(queue)).toBe(0);
-		await broker.admin.deleteQueue(queue);
+		await bed.start({ queues: queue, options: { createQueueIfMissing: true } });
+		expect(await bed.broker.queueDepth(queue)).toBe(0);
+		await bed.broker.admin.deleteQueue(queue);
 	});
 });
 
 describe('manual test run', () => {
 	it('waits for one matching event, acknowledges it after the run, and closes', async () => {
-		run = await startTrigger({
-			parameters: {
-				queues: broker.changes,
-				filters: { vehicleIds: 'WANTED' },
-			} as never,
-			credentials: localCredentials({ amqpPort: proxy.port }),
+		const trigger = await bed.start({ filters: { vehicleIds: 'WANTED' } }, 'hold', {
 			mode: 'manual',
-			policy: 'hold',
 		});
-		const trigger = run;
-		await broker.publisher.publish(vehicleChanged('SKIPPED'));
+		await bed.broker.publisher.publish(vehicleChanged('SKIPPED'));
 		const wanted = vehicleChanged('WANTED');
-		await broker.publisher.publish(wanted);
-		await broker.publisher.publish(vehicleChanged('WANTED'));
+		await bed.broker.publisher.publish(wanted);
+		await bed.broker.publisher.publish(vehicleChanged('WANTED'));
 		await trigger.waitForExecutions(1);
 		expect(trigger.executions[0].items[0].eventId).toBe(wanted.metadata.id);
 		// n8n closes the trigger right after the emit, then reports the run's end.
 		await trigger.close();
-		run = undefined;
-		expect(proxy.openConnections).toBe(1);
+		expect(bed.proxy.openConnections).toBe(1);
 		trigger.executions[0].succeed();
-		await until(() => proxy.openConnections === 0, 3000, 'connection closed after the run');
+		await until(() => bed.proxy.openConnections === 0, 3000, 'connection closed after the run');
 		expect(trigger.executions).toHaveLength(1);
 		expect(trigger.summary()).toMatchObject({ emitted: 1, filtered: 1, acked: 2 });
 		// The second WANTED event stays for the production trigger.
-		expect(await broker.queueDepth(broker.changes)).toBe(1);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(1);
 	});
 
 	it('honours "only when it succeeds": a failed test run requeues the event', async () => {
-		run = await startTrigger({
-			parameters: { queues: broker.changes, ackMode: 'executionSucceeded' } as never,
-			credentials: localCredentials({ amqpPort: proxy.port }),
-			mode: 'manual',
-			policy: 'hold',
-		});
-		const trigger = run;
-		await broker.publisher.publish(vehicleChanged('A'));
+		const trigger = await bed.start({ ackMode: 'executionSucceeded' }, 'hold', { mode: 'manual' });
+		await bed.broker.publisher.publish(vehicleChanged('A'));
 		await trigger.waitForExecutions(1);
 		await trigger.close();
-		run = undefined;
 		trigger.executions[0].fail();
-		await until(() => proxy.openConnections === 0, 3000, 'connection closed');
+		await until(() => bed.proxy.openConnections === 0, 3000, 'connection closed');
 		expect(trigger.summary()).toMatchObject({ requeued: 1 });
-		expect(await broker.queueDepth(broker.changes)).toBe(1);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(1);
 	});
 });
 
@@ -151,33 +108,35 @@ describe('Include Vehicle', () => {
 		// The second vehicle's reads fail on the server, however often they are retried.
 		sim.faults.add({ kind: 'status', status: 500, path: `^/vehicles/${brokenId}$`, times: 100 });
 		const vehicleReads = () => sim.stats.requests['GET /vehicles/:id'] ?? 0;
-		run = await startTrigger({
-			parameters: {
-				queues: `${broker.states}, ${broker.changes}`,
+		const trigger = await bed.start(
+			{
+				queues: `${bed.broker.states}, ${bed.broker.changes}`,
 				includeVehicle: true,
 				options: { prefetch: 1 },
-			} as never,
-			credentials: localCredentials({
-				baseUrl: sim.url,
-				clientId: DEMO_CLIENT.clientId,
-				clientSecret: DEMO_CLIENT.clientSecret,
-			}),
-		});
-		const trigger = run;
-		await broker.publisher.publish(stateRecorded(vehicleId));
+			},
+			'success',
+			{
+				credentials: {
+					baseUrl: sim.url,
+					clientId: DEMO_CLIENT.clientId,
+					clientSecret: DEMO_CLIENT.clientSecret,
+				},
+			},
+		);
+		await bed.broker.publisher.publish(stateRecorded(vehicleId));
 		await trigger.waitForExecutions(1);
-		await broker.publisher.publish(stateRecorded(vehicleId));
+		await bed.broker.publisher.publish(stateRecorded(vehicleId));
 		await trigger.waitForExecutions(2);
 		expect(vehicleReads()).toBe(1);
 		const changed = vehicleChanged(vehicleId);
 		(changed.data as { vehicle: { master_data: object } }).vehicle.master_data = {
 			license_plate: 'NEW-PLATE',
 		};
-		await broker.publisher.publish(changed);
+		await bed.broker.publisher.publish(changed);
 		await trigger.waitForExecutions(3);
-		await broker.publisher.publish(stateRecorded(vehicleId));
+		await bed.broker.publisher.publish(stateRecorded(vehicleId));
 		await trigger.waitForExecutions(4);
-		await broker.publisher.publish(stateRecorded(brokenId));
+		await bed.broker.publisher.publish(stateRecorded(brokenId));
 		await trigger.waitForExecutions(5);
 		const items = trigger.executions.map(
 			(e) =>

@@ -1,43 +1,18 @@
-import type { Provisioned } from '../harness/triggerAmqp';
-import { provision, stateRecorded, until, vehicleChanged } from '../harness/triggerAmqp';
 import type { TriggerRun } from '../harness/trigger';
-import { localCredentials, startTrigger } from '../harness/trigger';
+import { stateRecorded, until, vehicleChanged } from '../harness/triggerAmqp';
+import { useTriggerTestBed } from '../harness/triggerTestBed';
 
-let broker: Provisioned;
-let run: TriggerRun | undefined;
-
-beforeEach(async () => {
-	broker = await provision();
-});
-
-afterEach(async () => {
-	await run?.close();
-	run = undefined;
-	await broker.cleanup();
-});
-
-async function start(
-	parameters: Record<string, unknown>,
-	policy: TriggerRun['policy'] = 'success',
-) {
-	run = await startTrigger({
-		parameters: parameters as never,
-		credentials: localCredentials(),
-		policy,
-	});
-	return run;
-}
+const bed = useTriggerTestBed();
 
 async function stop(trigger: TriggerRun) {
 	await trigger.close();
-	run = undefined;
 	return trigger.summary()!;
 }
 
 describe('filters', () => {
 	it('starts only for the selected types, reasons and vehicles; the rest is acked and counted', async () => {
-		const trigger = await start({
-			queues: `${broker.changes},${broker.states},${broker.trips}`,
+		const trigger = await bed.start({
+			queues: `${bed.broker.changes},${bed.broker.states},${bed.broker.trips}`,
 			eventTypeMode: 'selected',
 			eventTypes: ['VehicleChanged'],
 			otherEventTypes: 'TripEnded',
@@ -53,7 +28,8 @@ describe('filters', () => {
 			stateRecorded('KEEP1'), // type
 			{ metadata: { id: 'trip-start', type: 'TripStarted' }, data: { vehicle_id: 'KEEP1' } }, // type
 		];
-		for (const event of [...unwanted, ...wanted]) await broker.publisher.publish(event as never);
+		for (const event of [...unwanted, ...wanted])
+			await bed.broker.publisher.publish(event as never);
 		await trigger.waitForExecutions(2);
 		await until(() => trigger.executions.every((e) => e.settled));
 		await new Promise((resolve) => setTimeout(resolve, 200));
@@ -62,8 +38,8 @@ describe('filters', () => {
 			wanted.map((e) => e.metadata.id).sort(),
 		);
 		expect(summary).toMatchObject({ filtered: 4, emitted: 2, acked: 6 });
-		for (const queue of [broker.changes, broker.states, broker.trips]) {
-			expect(await broker.queueDepth(queue)).toBe(0);
+		for (const queue of [bed.broker.changes, bed.broker.states, bed.broker.trips]) {
+			expect(await bed.broker.queueDepth(queue)).toBe(0);
 		}
 	});
 });
@@ -85,19 +61,21 @@ describe('malformed messages', () => {
 	] as const;
 
 	it('rejects each kind to the dead-letter queue without blocking the queue or logging the payload', async () => {
-		const trigger = await start({
-			queues: broker.changes,
+		const trigger = await bed.start({
+			queues: bed.broker.changes,
 			options: { maxMessageSizeKb: 2, prefetch: 1 },
 		});
 		for (const [, body] of malformed) {
 			// More than the prefetch: a stuck message would stop consumption here.
-			await broker.publisher.publishRaw('VehicleChanged', body, { messageId: 'm-1' });
-			await broker.publisher.publishRaw('VehicleChanged', body);
+			await bed.broker.publisher.publishRaw('VehicleChanged', body, { messageId: 'm-1' });
+			await bed.broker.publisher.publishRaw('VehicleChanged', body);
 		}
 		const good = vehicleChanged('OK');
-		await broker.publisher.publish(good);
+		await bed.broker.publisher.publish(good);
 		await trigger.waitForExecutions(1);
-		await until(async () => (await broker.queueDepth(broker.deadLetter(broker.changes))) === 6);
+		await until(
+			async () => (await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.changes))) === 6,
+		);
 		const summary = await stop(trigger);
 		expect(summary).toMatchObject({ malformed: 6, rejected: 6, emitted: 1 });
 		expect(trigger.executions[0].items[0].eventId).toBe(good.metadata.id);
@@ -114,49 +92,49 @@ describe('malformed messages', () => {
 	});
 
 	it('emits an error item per malformed message when asked to, then acknowledges it', async () => {
-		const trigger = await start({
-			queues: broker.changes,
+		const trigger = await bed.start({
+			queues: bed.broker.changes,
 			options: { maxMessageSizeKb: 2, onMalformed: 'emitError' },
 		});
-		for (const [, body] of malformed) await broker.publisher.publishRaw('VehicleChanged', body);
+		for (const [, body] of malformed) await bed.broker.publisher.publishRaw('VehicleChanged', body);
 		await trigger.waitForExecutions(3);
 		await until(() => trigger.executions.every((e) => e.settled));
 		const items = trigger.executions.map((e) => e.items[0]);
 		expect(items.map((i) => i.reason).sort()).toEqual(['noMetadata', 'notJson', 'tooLarge']);
-		expect(items[0]).toMatchObject({ queue: broker.changes });
+		expect(items[0]).toMatchObject({ queue: bed.broker.changes });
 		expect(typeof items[0].error).toBe('string');
 		expect(JSON.stringify(items)).not.toContain('hunter2');
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		const summary = await stop(trigger);
 		expect(summary).toMatchObject({ malformed: 3, acked: 3 });
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 	});
 });
 
 describe('de-duplication', () => {
 	it('starts the workflow once per event id, acking the copies', async () => {
-		const trigger = await start({ queues: broker.changes });
+		const trigger = await bed.start({ queues: bed.broker.changes });
 		const event = vehicleChanged('DUP');
-		await broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
 		await trigger.waitForExecutions(1);
 		await until(() => trigger.executions[0].settled);
-		await broker.publisher.publish(event);
-		await broker.publisher.publish(event);
-		await broker.publisher.publish(vehicleChanged('OTHER'));
+		await bed.broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
+		await bed.broker.publisher.publish(vehicleChanged('OTHER'));
 		await trigger.waitForExecutions(2);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const summary = await stop(trigger);
 		expect(trigger.executions).toHaveLength(2);
 		expect(summary).toMatchObject({ duplicates: 2, acked: 4 });
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 	});
 
 	it('a copy arriving while the original runs is answered with it, not run again', async () => {
-		const trigger = await start({ queues: broker.changes }, 'hold');
+		const trigger = await bed.start({ queues: bed.broker.changes }, 'hold');
 		const event = vehicleChanged('DUP');
-		await broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
 		await trigger.waitForExecutions(1);
-		await broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(trigger.executions).toHaveLength(1);
 		trigger.executions[0].succeed();
@@ -166,10 +144,13 @@ describe('de-duplication', () => {
 	});
 
 	it('can be turned off', async () => {
-		const trigger = await start({ queues: broker.changes, options: { deduplicate: false } });
+		const trigger = await bed.start({
+			queues: bed.broker.changes,
+			options: { deduplicate: false },
+		});
 		const event = vehicleChanged('DUP');
-		await broker.publisher.publish(event);
-		await broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
+		await bed.broker.publisher.publish(event);
 		await trigger.waitForExecutions(2);
 	});
 });

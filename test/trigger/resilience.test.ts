@@ -1,49 +1,19 @@
-import type { CuttableProxy, Provisioned } from '../harness/triggerAmqp';
 import {
 	brokerCloseConnections,
 	brokerConnectionNames,
-	provision,
-	startProxy,
 	until,
 	vehicleChanged,
 } from '../harness/triggerAmqp';
-import type { TriggerRun } from '../harness/trigger';
-import { localCredentials, startTrigger } from '../harness/trigger';
+import { useTriggerTestBed } from '../harness/triggerTestBed';
 
-let broker: Provisioned;
-let proxy: CuttableProxy;
-let run: TriggerRun | undefined;
-
-beforeEach(async () => {
-	broker = await provision();
-	proxy = await startProxy();
-});
-
-afterEach(async () => {
-	await run?.close();
-	run = undefined;
-	await proxy.close();
-	await broker.cleanup();
-});
-
-async function start(
-	parameters: Record<string, unknown>,
-	policy: TriggerRun['policy'] = 'success',
-) {
-	run = await startTrigger({
-		parameters: { queues: broker.changes, ...parameters } as never,
-		credentials: localCredentials({ amqpPort: proxy.port }),
-		policy,
-	});
-	return run;
-}
+const bed = useTriggerTestBed({ throughProxy: true });
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reconnect', () => {
 	it('survives connection drops mid-stream: no event lost, none processed twice', async () => {
 		// Executions take a little while, so drops hit deliveries that are running.
-		const trigger = await start({}, (execution) => {
+		const trigger = await bed.start({}, (execution) => {
 			setTimeout(() => execution.succeed(), 5 + Math.random() * 20);
 		});
 		const total = 300;
@@ -52,19 +22,19 @@ describe('reconnect', () => {
 			for (let i = 0; i < total; i++) {
 				const event = vehicleChanged(`V${i % 17}`);
 				published.add(event.metadata.id);
-				await broker.publisher.publish(event);
+				await bed.broker.publisher.publish(event);
 				if (i % 25 === 0) await sleep(5);
 			}
 		})();
 		for (let drop = 0; drop < 3; drop++) {
 			await until(() => trigger.executions.length > (drop + 1) * 50, 15_000, `progress ${drop}`);
-			proxy.cut();
+			bed.proxy.cut();
 		}
 		await publishing;
 		await until(
 			async () =>
 				new Set(trigger.executions.map((e) => e.items[0].eventId)).size === total &&
-				(await broker.queueDepth(broker.changes)) === 0,
+				(await bed.broker.queueDepth(bed.broker.changes)) === 0,
 			20_000,
 			'all events processed and acknowledged',
 		);
@@ -72,9 +42,8 @@ describe('reconnect', () => {
 		const ids = trigger.executions.map((e) => String(e.items[0].eventId));
 		expect(new Set(ids)).toEqual(published);
 		expect(ids.length).toBe(total); // no duplicate execution
-		expect(await broker.queueDepth(broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
 		await trigger.close();
-		run = undefined;
 		const summary = trigger.summary()!;
 		expect(summary.reconnects).toBeGreaterThanOrEqual(3);
 		expect(trigger.errors).toEqual([]);
@@ -85,35 +54,34 @@ describe('reconnect', () => {
 	}, 45_000);
 
 	it('reconnects after the broker closed the connection itself', async () => {
-		const trigger = await start({});
-		await broker.publisher.publish(vehicleChanged('BEFORE'));
+		const trigger = await bed.start({});
+		await bed.broker.publisher.publish(vehicleChanged('BEFORE'));
 		await trigger.waitForExecutions(1);
 		expect(await brokerCloseConnections(trigger.connectionName)).toBe(1);
 		await until(() => trigger.logs.some((l) => /reconnected/.test(l.message)), 10_000, 'reconnect');
-		await broker.publisher.publish(vehicleChanged('AFTER'));
+		await bed.broker.publisher.publish(vehicleChanged('AFTER'));
 		await trigger.waitForExecutions(2);
 		expect(trigger.executions.map((e) => e.items[0].vehicleId)).toEqual(['BEFORE', 'AFTER']);
 		expect(trigger.errors).toEqual([]);
 	}, 30_000);
 
 	it('hands over to n8n (emitError) only after the outage outlasted the give-up time', async () => {
-		const trigger = await start({ options: { reconnectGiveUpAfter: 2 } });
-		await proxy.close(); // the broker is gone for good
-		proxy.cut();
+		const trigger = await bed.start({ options: { reconnectGiveUpAfter: 2 } });
+		await bed.proxy.close(); // the broker is gone for good
+		bed.proxy.cut();
 		await sleep(1000);
 		expect(trigger.errors).toEqual([]);
 		await until(() => trigger.errors.length === 1, 10_000, 'emitError');
 		expect(trigger.errors[0].message).toMatch(/Lost the event broker/);
-		proxy = await startProxy();
 	});
 });
 
 describe('queue removed by INVERS', () => {
 	it('keeps trying, then hands over naming the missing queue', async () => {
-		const trigger = await start({ options: { reconnectGiveUpAfter: 2 } });
-		await broker.admin.deleteQueue(broker.changes);
+		const trigger = await bed.start({ options: { reconnectGiveUpAfter: 2 } });
+		await bed.broker.admin.deleteQueue(bed.broker.changes);
 		await until(() => trigger.errors.length === 1, 10_000, 'emitError');
-		expect(trigger.errors[0].message).toContain(`Queue "${broker.changes}" does not exist`);
+		expect(trigger.errors[0].message).toContain(`Queue "${bed.broker.changes}" does not exist`);
 		expect(trigger.logs.some((l) => l.message.includes('the broker cancelled the consumer'))).toBe(
 			true,
 		);
@@ -122,22 +90,25 @@ describe('queue removed by INVERS', () => {
 
 describe('close', () => {
 	it('waits for running executions, acks what finished, returns the rest, leaks nothing', async () => {
-		const trigger = await start({ options: { closeTimeout: 1, prefetch: 5 } }, 'hold');
-		for (let i = 0; i < 8; i++) await broker.publisher.publish(vehicleChanged(`C${i}`));
+		const trigger = await bed.start({ options: { closeTimeout: 1, prefetch: 5 } }, 'hold');
+		for (let i = 0; i < 8; i++) await bed.broker.publisher.publish(vehicleChanged(`C${i}`));
 		await trigger.waitForExecutions(5);
-		expect(proxy.openConnections).toBe(1);
+		expect(bed.proxy.openConnections).toBe(1);
 		expect(await brokerConnectionNames()).toContain(trigger.connectionName);
 		// Three finish during the close's wait, two never do.
 		setTimeout(() => trigger.executions.slice(0, 3).forEach((e) => e.succeed()), 200);
 		const started = Date.now();
 		await trigger.close();
-		run = undefined;
 		// Bounded by the 1 s close timeout (plus closing the channel), not by the held executions.
 		expect(Date.now() - started).toBeLessThan(6000);
 		expect(trigger.summary()).toMatchObject({ acked: 3, unansweredAtClose: 2 });
-		await until(() => proxy.openConnections === 0, 2000, 'connection closed');
+		await until(() => bed.proxy.openConnections === 0, 2000, 'connection closed');
 		// 2 running + 3 never delivered go back to the queue; nothing else is left.
-		await until(async () => (await broker.queueDepth(broker.changes)) === 5, 3000, 'requeue');
+		await until(
+			async () => (await bed.broker.queueDepth(bed.broker.changes)) === 5,
+			3000,
+			'requeue',
+		);
 		// Executions finishing after close do not throw or ack on a dead channel.
 		trigger.executions.slice(3).forEach((e) => e.succeed());
 		await sleep(50);
@@ -145,12 +116,11 @@ describe('close', () => {
 	}, 30_000);
 
 	it('close during a reconnect stops reconnecting', async () => {
-		const trigger = await start({});
-		proxy.cut();
+		const trigger = await bed.start({});
+		bed.proxy.cut();
 		await sleep(50);
 		await trigger.close();
-		run = undefined;
 		await sleep(1500);
-		expect(proxy.openConnections).toBe(0);
+		expect(bed.proxy.openConnections).toBe(0);
 	});
 });
