@@ -1,15 +1,43 @@
 /**
  * One measured run of the Get Many benchmark, in a process of its own so that its peak memory is
- * its own: either the node (Get Many, Return All, through n8n's engine) or a plain paged fetch
- * loop that keeps the same items. Prints one JSON line.
+ * its own: the node (Get Many, Return All, through n8n's engine), a plain paged fetch loop that
+ * keeps the same items (`plain`), or the same loop opening a new connection per page as n8n's
+ * request helper does (`plain-fresh`, a reference). Prints one JSON line.
  */
+import http from 'node:http';
+
 import { management } from '../test/harness/params';
 import { runNode, TestCredentials } from '../test/harness/workflowRunner';
 
 const [mode, baseUrl, warmupArgument] = process.argv.slice(2);
 const warmups = Number(warmupArgument ?? 3);
 
-async function plainLoop(): Promise<number> {
+type PageFetch = (url: URL, token: string) => Promise<unknown>;
+
+/** fetch: one kept-alive connection for all pages. */
+const fetchPage: PageFetch = async (url, token) =>
+	await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).json();
+
+/** node:http without an agent: a new connection per page, as n8n's request helper opens them. */
+const freshConnectionPage: PageFetch = async (url, token) =>
+	await new Promise((resolve, reject) => {
+		http
+			.get(url, { agent: false, headers: { Authorization: `Bearer ${token}` } }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('error', reject);
+				response.on('end', () => {
+					try {
+						resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+					} catch (error) {
+						reject(error);
+					}
+				});
+			})
+			.on('error', reject);
+	});
+
+async function plainLoop(getPage: PageFetch): Promise<number> {
 	const basic = Buffer.from('demo#client:demo-secret').toString('base64');
 	const tokenResponse = await fetch(`${baseUrl}/auth/oauth/token?grant_type=client_credentials`, {
 		method: 'POST',
@@ -22,8 +50,7 @@ async function plainLoop(): Promise<number> {
 		const url = new URL(`${baseUrl}/vehicles`);
 		url.searchParams.set('limit', '100');
 		if (pageToken) url.searchParams.set('page_token', pageToken);
-		const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
-		const page = (await response.json()) as { items: unknown[]; next_page_token?: string };
+		const page = (await getPage(url, token)) as { items: unknown[]; next_page_token?: string };
 		for (const item of page.items) items.push(item);
 		pageToken = page.next_page_token ?? undefined;
 	} while (pageToken);
@@ -50,7 +77,11 @@ async function main() {
 	// n8n has run these code paths many times, and one pass of a few hundred requests leaves much
 	// of n8n's and axios' code not yet optimised. Then collect garbage, so the measured pass starts
 	// from the same floor.
-	for (let pass = 0; pass < warmups; pass++) await (mode === 'node' ? throughNode() : plainLoop());
+	const once = () =>
+		mode === 'node'
+			? throughNode()
+			: plainLoop(mode === 'plain-fresh' ? freshConnectionPage : fetchPage);
+	for (let pass = 0; pass < warmups; pass++) await once();
 	(globalThis as { gc?: () => void }).gc?.();
 	let peakHeap = 0;
 	const sampler = setInterval(() => {
@@ -58,7 +89,7 @@ async function main() {
 	}, 5);
 	const cpuBefore = process.cpuUsage();
 	const started = process.hrtime.bigint();
-	const count = mode === 'node' ? await throughNode() : await plainLoop();
+	const count = await once();
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
 	const cpu = process.cpuUsage(cpuBefore);
 	clearInterval(sampler);

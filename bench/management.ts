@@ -2,6 +2,7 @@
  * Benchmark of the Vehicle Management node against the simulator, side by side in one run:
  *
  *   npm run bench:management -- [--fleets 5000,20000] [--repeat 9] [--latency-ms 20] [--warmups 3]
+ *     [--fresh-connections]
  *
  * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
  *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
@@ -38,7 +39,16 @@ interface Measurement {
 
 const WARMUPS = argument('warmups', '3');
 
-async function measure(mode: 'node' | 'plain', url: string): Promise<Measurement> {
+type Side = 'node' | 'plain' | 'plain-fresh';
+
+/**
+ * `--fresh-connections`: also measure the plain loop opening a new connection per page, as n8n's
+ * request helper does (it builds a new agent per request, so no connection is kept alive). It
+ * shows how much of the node's extra time is that connection policy rather than the node.
+ */
+const FRESH_CONNECTIONS = process.argv.includes('--fresh-connections');
+
+async function measure(mode: Side, url: string): Promise<Measurement> {
 	// Asynchronous: the simulator lives in this process and must keep answering meanwhile.
 	const { stdout } = await promisify(execFile)(
 		process.execPath,
@@ -88,16 +98,19 @@ async function getManyComparison(fleets: number[], repeat: number, latencyMs: nu
 			});
 		}
 		try {
-			const runs: Record<string, Measurement[]> = { plain: [], node: [] };
+			const runs: Record<Side, Measurement[]> = { plain: [], node: [], 'plain-fresh': [] };
+			const sides: Side[] = FRESH_CONNECTIONS
+				? ['plain', 'node', 'plain-fresh']
+				: ['plain', 'node'];
 			for (let i = 0; i < repeat; i++) {
-				// Alternate the order so neither side always runs on a warmer simulator.
-				for (const mode of i % 2 ? (['node', 'plain'] as const) : (['plain', 'node'] as const)) {
+				// Rotate the order so no side always runs on a warmer simulator.
+				for (const mode of sides.map((_, k) => sides[(i + k) % sides.length])) {
 					const result = await measure(mode, sim.url);
 					if (result.items !== fleetSize) throw new Error(`${mode} returned ${result.items} items`);
 					runs[mode].push(result);
 				}
 			}
-			const stat = (mode: string, key: keyof Measurement) =>
+			const stat = (mode: Side, key: keyof Measurement) =>
 				median(runs[mode].map((run) => run[key] as number));
 			const plainMs = stat('plain', 'ms');
 			const nodeMs = stat('node', 'ms');
@@ -117,6 +130,12 @@ async function getManyComparison(fleets: number[], repeat: number, latencyMs: nu
 					stat('node', 'maxRssMB').toFixed(0).padStart(11),
 				].join(' | '),
 			);
+			if (FRESH_CONNECTIONS) {
+				const freshMs = stat('plain-fresh', 'ms');
+				console.log(
+					`        reference: plain loop with a new connection per page ${freshMs.toFixed(0)} ms (CPU ${stat('plain-fresh', 'cpuMs').toFixed(0)} ms); node / it = ${(nodeMs / freshMs).toFixed(2)}`,
+				);
+			}
 		} finally {
 			await sim.close();
 		}
