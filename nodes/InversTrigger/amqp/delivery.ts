@@ -8,8 +8,8 @@ import type { Settlement } from '../ack/ackModes';
  * (delivery tags are per channel; the broker redelivers those messages by itself).
  *
  * Acks are coalesced: every ack frame is a socket write of its own in amqplib, and at high rates
- * those writes were the trigger's largest cost. Acks requested in the same turn of the event loop
- * go out together at the end of it, as one `ack(tag, allUpTo)` for the run of answered deliveries
+ * those writes were the trigger's largest cost. Acks requested together (in the same run of
+ * microtasks) go out together, as one `ack(tag, allUpTo)` for the run of answered deliveries
  * at the head, and single acks for answered deliveries behind one still running. An ack is never
  * held back behind a running delivery (prefetch would stall), and nacks go out at once.
  */
@@ -51,8 +51,9 @@ export class ChannelLink {
 	private scheduleFlush(): void {
 		if (this.flushScheduled) return;
 		this.flushScheduled = true;
-		// Runs once this turn's microtasks are done: acks of deliveries finishing together coalesce.
-		process.nextTick(this.flushAcks);
+		// After the microtasks already queued: executions that finish together (their promise
+		// chains advance in step) are all answered by then, and their acks coalesce.
+		queueMicrotask(this.flushAcks);
 	}
 
 	/**
