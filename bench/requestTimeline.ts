@@ -19,8 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
 import { startSimulator } from '../simulator';
-import { management } from '../test/harness/params';
-import { runNode, TestCredentials } from '../test/harness/workflowRunner';
+import { freshConnectionPage, plainLoop, throughNode } from './getManyPasses';
 
 function argument(name: string, fallback: string): string {
 	const index = process.argv.indexOf(`--${name}`);
@@ -43,76 +42,17 @@ function recordRequests(): Marks[] {
 		request.once('finish', () => (marks.sent = performance.now()));
 		request.once('response', (response: http.IncomingMessage) => {
 			marks.headers = performance.now();
-			response.once('end', () => (marks.end = performance.now()));
+			// In front of the reader's own listener: parsing counts as work between requests.
+			response.prependOnceListener('end', () => (marks.end = performance.now()));
 		});
 	});
 	return requests;
 }
 
-async function throughNode(baseUrl: string): Promise<number> {
-	const credentials = new TestCredentials({
-		baseUrl,
-		clientId: 'demo#client',
-		clientSecret: 'demo-secret',
-	});
-	const { items, error } = await runNode({
-		node: 'inversVehicleManagement',
-		parameters: management('getMany', { returnAll: true }),
-		credentials,
-	});
-	if (error) throw error;
-	return items.length;
-}
-
-function getJson(url: URL, headers: Record<string, string>): Promise<unknown> {
-	return new Promise((resolve, reject) => {
-		http
-			.get(url, { agent: false, headers }, (response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('error', reject);
-				// After the end mark (registered first): parsing counts as work between requests.
-				response.on('end', () =>
-					setImmediate(() => {
-						try {
-							resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-						} catch (error) {
-							reject(error);
-						}
-					}),
-				);
-			})
-			.on('error', reject);
-	});
-}
-
-async function plainLoop(baseUrl: string): Promise<number> {
-	const token = await fetch(`${baseUrl}/auth/oauth/token?grant_type=client_credentials`, {
-		method: 'POST',
-		headers: {
-			Authorization: `Basic ${Buffer.from('demo#client:demo-secret').toString('base64')}`,
-		},
-	});
-	const { access_token: accessToken } = (await token.json()) as { access_token: string };
-	let count = 0;
-	let pageToken: string | undefined;
-	do {
-		const url = new URL(`${baseUrl}/vehicles`);
-		url.searchParams.set('limit', '100');
-		if (pageToken) url.searchParams.set('page_token', pageToken);
-		const page = (await getJson(url, { Authorization: `Bearer ${accessToken}` })) as {
-			items: unknown[];
-			next_page_token?: string;
-		};
-		count += page.items.length;
-		pageToken = page.next_page_token ?? undefined;
-	} while (pageToken);
-	return count;
-}
-
 /** One side, in this (child) process: warm-up passes, then one recorded pass. */
 async function side(mode: string, baseUrl: string, warmups: number): Promise<void> {
-	const run = mode === 'node' ? () => throughNode(baseUrl) : () => plainLoop(baseUrl);
+	const run =
+		mode === 'node' ? () => throughNode(baseUrl) : () => plainLoop(baseUrl, freshConnectionPage);
 	for (let pass = 0; pass < warmups; pass++) await run();
 	const requests = recordRequests();
 	const started = performance.now();
