@@ -6,8 +6,8 @@
  *
  * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
  *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
- *    Once on bare loopback, once with a delay per page standing in for the network: n8n's request
- *    helper opens a new connection per request, a fixed cost that only loopback makes visible.
+ *    Once on bare loopback, once with a delay per page standing in for the network: the node's
+ *    extra work per request (in n8n's request helper) is a fixed cost that loopback magnifies.
  *    Each process first makes `--warmups` whole passes (both sides alike), as a running n8n is
  *    warm; `--warmups 1` shows a process that has run the path only once before.
  * 2. Token requests per 1,000 API calls, and with a short token lifetime, per token lifetime.
@@ -44,7 +44,8 @@ type Side = 'node' | 'plain' | 'plain-fresh';
 /**
  * `--fresh-connections`: also measure the plain loop opening a new connection per page, as n8n's
  * request helper does (it builds a new agent per request, so no connection is kept alive). It
- * shows how much of the node's extra time is that connection policy rather than the node.
+ * separates that connection policy from the rest of the node's extra time (measured: the
+ * connection policy costs the plain loop nothing noticeable on loopback).
  */
 const FRESH_CONNECTIONS = process.argv.includes('--fresh-connections');
 
