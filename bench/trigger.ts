@@ -117,8 +117,9 @@ const inversTrigger: Contender = {
 
 /**
  * A plain amqplib consumer: parse, report, acknowledge. `batched`: instead of one ack per message,
- * one multiple-ack per batch of messages handled together, as the INVERS Trigger sends them. That one is a reference,
- * not a target: it shows what is left between the trigger and the fastest plain consumer.
+ * one multiple-ack per batch of messages handled together, as the INVERS Trigger sends them. That
+ * one is a reference, not a target: it shows what is left between the trigger and the fastest
+ * plain consumer.
  */
 function bareConsumer(name: string, batched: boolean): Contender {
 	return {
