@@ -27,6 +27,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Number of times n8n would have called the credential's preAuthentication. */
 	preAuthenticationCalls = 0;
 
+	/** Number of times the credential was loaded (in n8n: read from the database and decrypted). */
+	decryptions = 0;
+
 	constructor(private readonly store: Map<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -125,6 +128,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions++;
 		const data = this.store.get(type);
 		if (!data) throw new Error(`No test credential of type ${type}`);
 		return { ...data };

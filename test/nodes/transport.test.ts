@@ -61,6 +61,36 @@ describe('access token', () => {
 		expect(credentials.data.accessToken).not.toBe(oldToken);
 	});
 
+	test('a run loads the credential once, and a token expiring mid-run is renewed once per 401', async () => {
+		// 10 pages of 100, a quarter second each, with tokens living one second: the token expires
+		// twice or so while paging. n8n keeps the renewed token in the credential the transport loaded
+		// once, so each expiry costs one 401 and one token request, not one per page after it.
+		const fleet = await startSimulator({ fleetSize: 1000, port: 0, tokenTtlSeconds: 1 });
+		try {
+			fleet.faults.add({
+				kind: 'slow',
+				method: 'GET',
+				path: '^/vehicles$',
+				delayMs: 250,
+				times: 1e9,
+			});
+			const credentials = simulatorCredentials(fleet);
+			const { error, items } = await runNode({
+				node: 'inversVehicleManagement',
+				parameters: management('getMany', { returnAll: true }),
+				credentials,
+			});
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(1000);
+			expect(credentials.helper.decryptions).toBe(1);
+			const renewals = fleet.stats.tokenRequests - 1;
+			expect(renewals).toBeGreaterThanOrEqual(1);
+			expect(fleet.stats.requests['GET /vehicles']).toBe(10 + renewals);
+		} finally {
+			await fleet.close();
+		}
+	});
+
 	test('a wrong secret says so, and never shows the secret', async () => {
 		const credentials = simulatorCredentials(sim(), 'demo#client', 'wrong-secret-value');
 		const { error, run } = await get(credentials);

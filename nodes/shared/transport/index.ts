@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
+	ICredentialsDecrypted,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	ITriggerFunctions,
@@ -77,7 +78,22 @@ export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
 
 /** Settings per node execution context (nodes set them from their options once per run). */
 const contextSettings = new WeakMap<object, TransportSettings>();
-const contextBaseUrl = new WeakMap<object, { baseUrl: string; clientKey: string }>();
+
+/** What a node execution needs to reach the API, read from its credential once. */
+interface Connection {
+	baseUrl: string;
+	/** Identifies the API client for rate-limit pacing (never holds the secret). */
+	clientKey: string;
+	/**
+	 * The credential, decrypted once per node execution and handed to each of its requests.
+	 * Without it n8n loads the credential anew for every request: in n8n a database read, a
+	 * decryption and its expressions resolved, once per page of a fleet. n8n keeps a renewed token
+	 * in this same object, so the requests after a renewal carry the new token.
+	 */
+	credentials?: ICredentialsDecrypted;
+}
+
+const contextConnection = new WeakMap<object, Promise<Connection>>();
 
 export function configureTransport(
 	context: OneApiContext,
@@ -86,13 +102,28 @@ export function configureTransport(
 	contextSettings.set(context, { ...DEFAULT_TRANSPORT_SETTINGS, ...settings });
 }
 
-async function connection(context: OneApiContext) {
-	let cached = contextBaseUrl.get(context);
+async function openConnection(context: OneApiContext): Promise<Connection> {
+	const data = await context.getCredentials(CREDENTIAL_TYPE);
+	const baseUrl = normalizeBaseUrl(data.baseUrl);
+	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+	return {
+		baseUrl,
+		clientKey: `${baseUrl}\u0000${String(data.clientId)}`,
+		credentials:
+			typeof reference?.id === 'string'
+				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data }
+				: undefined,
+	};
+}
+
+/** The connection of a node execution, made once: items running in parallel share it. */
+function connection(context: OneApiContext): Promise<Connection> {
+	let cached = contextConnection.get(context);
 	if (!cached) {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		const baseUrl = normalizeBaseUrl(credentials.baseUrl);
-		cached = { baseUrl, clientKey: `${baseUrl}\u0000${String(credentials.clientId)}` };
-		contextBaseUrl.set(context, cached);
+		cached = openConnection(context);
+		// A failure (no credential set) must not stick to the context: the next call tries again.
+		cached.catch(() => contextConnection.delete(context));
+		contextConnection.set(context, cached);
 	}
 	return cached;
 }
@@ -138,7 +169,7 @@ export async function oneApiRequest<T = unknown>(
 	request: OneApiRequest,
 ): Promise<OneApiResponse<T>> {
 	const settings = contextSettings.get(this) ?? DEFAULT_TRANSPORT_SETTINGS;
-	const { baseUrl, clientKey } = await connection(this);
+	const { baseUrl, clientKey, credentials } = await connection(this);
 	const gate = rateLimitGateFor(clientKey);
 	const idempotent =
 		request.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(request.method);
@@ -172,6 +203,7 @@ export async function oneApiRequest<T = unknown>(
 				this,
 				CREDENTIAL_TYPE,
 				{ ...options, headers: { ...options.headers } },
+				credentials && { credentialsDecrypted: credentials },
 			)) as { body: T; statusCode: number; headers: unknown };
 			const headers = lowerCaseHeaders(response.headers);
 			gate.observe(headers);
