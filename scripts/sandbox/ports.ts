@@ -20,3 +20,15 @@ export async function requireFreePort(port: number, purpose: string, flag: strin
 		);
 	}
 }
+
+/** A port nothing listens on right now, chosen by the system. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}

@@ -26,9 +26,12 @@ import { sandboxCredential } from '../../scripts/sandbox/credential';
 import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
 import { n8nCli, n8nEnv } from '../../scripts/sandbox/n8nInstance';
 import { CACHE_DIR, N8N_BIN, N8N_DIR, REPO_ROOT } from '../../scripts/sandbox/paths';
+import { freePort } from '../../scripts/sandbox/ports';
 import { PACKAGE_TEMPLATE, RUN_DIR } from './constants';
 
 const execFileAsync = promisify(execFile);
+
+export { freePort };
 
 export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
@@ -47,17 +50,6 @@ export const describeE2e = process.env.INVERS_E2E === '1' ? describe : describe.
 
 export function n8nInstalled(): boolean {
 	return existsSync(path.join(N8N_DIR, '.installed')) && existsSync(N8N_BIN);
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** A fresh folder below this run's folder (removed after the run). */
