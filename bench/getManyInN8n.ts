@@ -3,7 +3,7 @@
  * community package, the credential stored encrypted in n8n's database) versus a plain paged fetch
  * loop, side by side in one run:
  *
- *   npm run bench:n8n -- [--fleet 20000] [--rounds 5] [--warmups 3]
+ *   npm run bench:n8n -- [--fleet 20000] [--rounds 5] [--warmups 3] [--latency-ms 0]
  *
  * n8n runs `Webhook → INVERS Vehicle Management (Get Many, Return All)`; the webhook answers when
  * the workflow has finished and the workflow keeps no execution data, so a call times one whole
@@ -29,17 +29,20 @@ import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { management } from '../test/harness/params';
 
-function argument(name: string, fallback: number): number {
+function argument(name: string, fallback: number, minimum = 1): number {
 	const index = process.argv.indexOf(`--${name}`);
 	const value = index > 0 ? Number(process.argv[index + 1]) : fallback;
-	if (!Number.isInteger(value) || value < 1)
-		throw new Error(`--${name} must be a positive integer`);
+	if (!Number.isInteger(value) || value < minimum) {
+		throw new Error(`--${name} must be an integer of at least ${minimum}`);
+	}
 	return value;
 }
 
 const FLEET = argument('fleet', 20_000);
 const ROUNDS = argument('rounds', 5);
 const WARMUPS = argument('warmups', 3);
+/** Added to every page, standing in for the network to INVERS (0: bare loopback). */
+const LATENCY_MS = argument('latency-ms', 0, 0);
 
 /** n8n runs on Node 24: the plain loop is timed on the same runtime (and on this one, for reference). */
 const NODE24 = path.join(NODE24_BIN, 'node');
@@ -228,6 +231,15 @@ async function main() {
 	await ensureN8nInstalled();
 	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'invers-bench-n8n-'));
 	const sim = await startSimulator({ fleetSize: FLEET, port: 0 });
+	if (LATENCY_MS) {
+		sim.faults.add({
+			kind: 'slow',
+			method: 'GET',
+			path: '^/vehicles$',
+			delayMs: LATENCY_MS,
+			times: 1e9,
+		});
+	}
 	const instance: N8nInstanceOptions = {
 		userFolder,
 		port: await freePort(),
@@ -294,7 +306,7 @@ async function main() {
 
 	const reference = median(plain24);
 	console.log(
-		`\n## Get Many, Return All, ${FLEET} vehicles, in a running n8n (webhook call to answer) vs a plain paged fetch loop`,
+		`\n## Get Many, Return All, ${FLEET} vehicles, in a running n8n (webhook call to answer) vs a plain paged fetch loop, ${LATENCY_MS ? `${LATENCY_MS} ms added per page` : 'loopback'}`,
 	);
 	console.log(
 		`median of ${ROUNDS} rounds after ${WARMUPS} warm-up passes on each side; ratios to the plain loop on Node 24, n8n's runtime\n`,

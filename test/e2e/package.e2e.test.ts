@@ -1,8 +1,13 @@
 /**
  * The packed package inside a real n8n: it loads cleanly, every node and the credential are
- * offered, and n8n's credential test (the "Test" button: POST /rest/credentials/test) passes
- * against the simulator and fails clearly on a wrong secret or a wrong broker password.
+ * offered, n8n's credential test (the "Test" button: POST /rest/credentials/test) passes
+ * against the simulator and fails clearly on a wrong secret or a wrong broker password, and an
+ * access token that expires in the middle of an execution is renewed through n8n's own
+ * credentials helper.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import type { EventSimulator } from './harness';
@@ -17,7 +22,61 @@ import {
 	startEventSimulator,
 	uniqueId,
 	deleteQueues,
+	importWorkflows,
+	publishWorkflow,
+	tempDir,
 } from './harness';
+
+const RENEWAL_WORKFLOW_ID = 'inversE2eRenew01';
+const RENEWAL_PATH = 'e2e-token-renewal';
+
+/** Webhook → all vehicles → the latest state of each, answering with every state. */
+function renewalWorkflow(credential: { id: string; name: string }) {
+	const credentials = { inversOneApi: { id: credential.id, name: credential.name } };
+	const node = (name: string, index: number, parameters: object) => ({
+		id: `5e1f2a3b-0000-4000-8000-00000000000${index}`,
+		name,
+		type: `${PACKAGE_NAME}.inversVehicleManagement`,
+		typeVersion: 1,
+		position: [index * 240, 0],
+		parameters: { resource: 'vehicle', ...parameters },
+		credentials,
+	});
+	return {
+		id: RENEWAL_WORKFLOW_ID,
+		name: 'INVERS e2e: token renewal mid-run',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		tags: [],
+		nodes: [
+			{
+				id: '5e1f2a3b-0000-4000-8000-000000000000',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: '5e1f2a3b-0000-4000-8000-0000000000ff',
+				parameters: {
+					httpMethod: 'GET',
+					path: RENEWAL_PATH,
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
+			},
+			node('All Vehicles', 1, { operation: 'getMany', returnAll: true }),
+			node('Latest State', 2, {
+				operation: 'getLatestState',
+				vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			}),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'All Vehicles', type: 'main', index: 0 }]] },
+			'All Vehicles': { main: [[{ node: 'Latest State', type: 'main', index: 0 }]] },
+		},
+	};
+}
 
 const NODE_TYPES = [
 	'inversVehicleManagement',
@@ -38,6 +97,13 @@ describeE2e('the package in n8n 2.41', () => {
 		instance = await newInstance('package');
 		credential = inversCredential(events.sim.url);
 		await importCredentials(instance, [credential]);
+		const workflows = tempDir('package-workflows');
+		writeFileSync(
+			path.join(workflows, `${RENEWAL_WORKFLOW_ID}.json`),
+			JSON.stringify(renewalWorkflow(credential)),
+		);
+		await importWorkflows(instance, workflows);
+		await publishWorkflow(instance, RENEWAL_WORKFLOW_ID);
 		n8n = await startN8n(instance);
 		cookie = await ownerSession(n8n.url);
 	}, 240_000);
@@ -138,4 +204,45 @@ describeE2e('the package in n8n 2.41', () => {
 		expect(body.data.status).toBe('Error');
 		expect(body.data.message).toMatch(/^REST API: /);
 	});
+
+	it("renews a token that expires mid-execution once per expiry, through n8n's credentials helper", async () => {
+		// Each latest-state request takes a quarter second and tokens live one second: the token
+		// in use expires a few times during the run. n8n's credentials helper renews it after the
+		// 401 and keeps it in the credential the nodes loaded once, so every expiry costs one 401
+		// and one token request, and the requests after it carry the new token.
+		const { sim } = events;
+		const vehicles = sim.vehicleIds().length;
+		sim.config.tokenTtlSeconds = 1;
+		sim.expireTokens();
+		sim.faults.add({
+			kind: 'slow',
+			method: 'GET',
+			path: '^/vehicles/[^/]+/latest-vehicle-state$',
+			delayMs: 250,
+			times: 1e9,
+		});
+		const tokensBefore = sim.stats.tokenRequests;
+		const statesBefore = sim.stats.requests['GET /vehicles/:id/latest-vehicle-state'] ?? 0;
+		const listsBefore = sim.stats.requests['GET /vehicles'] ?? 0;
+		try {
+			const response = await fetch(`${n8n.url}/webhook/${RENEWAL_PATH}`);
+			const states = (await response.json()) as unknown[];
+			expect(response.status).toBe(200);
+			expect(states).toHaveLength(vehicles);
+		} finally {
+			sim.faults.clear();
+			sim.config.tokenTtlSeconds = 900;
+		}
+		const tokenRequests = sim.stats.tokenRequests - tokensBefore;
+		const rejected =
+			sim.stats.requests['GET /vehicles/:id/latest-vehicle-state'] -
+			statesBefore -
+			vehicles +
+			(sim.stats.requests['GET /vehicles'] - listsBefore - 1);
+		// Each 401 was answered by one renewal (one more token request when the run started without
+		// a token at hand), and at least two tokens expired during the three seconds of states.
+		expect(rejected).toBeGreaterThanOrEqual(3);
+		expect(tokenRequests - rejected).toBeGreaterThanOrEqual(0);
+		expect(tokenRequests - rejected).toBeLessThanOrEqual(1);
+	}, 60_000);
 });
