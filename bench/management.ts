@@ -2,7 +2,7 @@
  * Benchmark of the Vehicle Management node against the simulator, side by side in one run:
  *
  *   npm run bench:management -- [--fleets 5000,20000] [--repeat 9] [--latency-ms 20] [--warmups 3]
- *     [--fresh-connections]
+ *     [--fresh-connections] [--node24]
  *
  * 1. Get Many with Return All through the node (n8n's engine) versus a plain paged fetch loop:
  *    wall time and peak memory of each, per fleet size. Each measurement runs in its own process.
@@ -15,9 +15,11 @@
  * with the fleet; one token request per token lifetime.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 
+import { NODE24_BIN } from '../scripts/sandbox/paths';
 import { startSimulator } from '../simulator';
 import { management } from '../test/harness/params';
 import { runNode, TestCredentials } from '../test/harness/workflowRunner';
@@ -49,10 +51,18 @@ type Side = 'node' | 'plain' | 'plain-fresh';
  */
 const FRESH_CONNECTIONS = process.argv.includes('--fresh-connections');
 
+/**
+ * `--node24`: the measuring processes (both sides) run on Node 24, the runtime n8n itself needs,
+ * from the cache folder `npm start` fills; by default they run on this process's Node.
+ */
+const WORKER_NODE = process.argv.includes('--node24')
+	? path.join(NODE24_BIN, 'node')
+	: process.execPath;
+
 async function measure(mode: Side, url: string): Promise<Measurement> {
 	// Asynchronous: the simulator lives in this process and must keep answering meanwhile.
 	const { stdout } = await promisify(execFile)(
-		process.execPath,
+		WORKER_NODE,
 		[
 			'--expose-gc',
 			'-r',
@@ -77,9 +87,10 @@ function median(values: number[]): number {
 
 async function getManyComparison(fleets: number[], repeat: number, latencyMs: number) {
 	console.log(
-		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs after %s warm-up passes each, %s)',
+		'\n## Get Many, Return All: node vs plain paged fetch loop (median of %d runs after %s warm-up passes each, %s, %s)',
 		repeat,
 		WARMUPS,
+		WORKER_NODE === process.execPath ? `Node ${process.versions.node}` : 'Node 24',
 		latencyMs
 			? `${latencyMs} ms added latency per page, as over a network`
 			: 'loopback, no added latency',
@@ -200,6 +211,11 @@ async function tokenRequests() {
 }
 
 async function main() {
+	if (!existsSync(WORKER_NODE)) {
+		throw new Error(
+			`${WORKER_NODE} is missing: \`npm start\` (or \`npm run bench:n8n\`) installs Node 24 first`,
+		);
+	}
 	const fleets = argument('fleets', '5000,20000').split(',').map(Number);
 	const repeat = Number(argument('repeat', '9'));
 	await getManyComparison(fleets, repeat, 0);
