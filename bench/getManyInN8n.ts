@@ -12,12 +12,10 @@
  * loop runs in a process of its own after the same warm-up passes (bench/getManyWorker.ts). The
  * first calls warm n8n up, as a running n8n is warm. Prints the median of the rounds.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 import { sandboxCredential, SANDBOX_CREDENTIAL_ID } from '../scripts/sandbox/credential';
 import { ensureN8nInstalled } from '../scripts/sandbox/install';
@@ -28,6 +26,7 @@ import { freePort } from '../scripts/sandbox/ports';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { management } from '../test/harness/params';
+import { measureInWorker, median } from './getManyPasses';
 
 function argument(name: string, fallback: number, minimum = 1): number {
 	const index = process.argv.indexOf(`--${name}`);
@@ -187,30 +186,9 @@ async function webhooksRegistered(url: string, sim: Simulator): Promise<void> {
 
 /** The plain loop in a process of its own, on the given Node.js binary. */
 async function plainLoopMs(node: string, simulatorUrl: string): Promise<number> {
-	const { stdout } = await promisify(execFile)(
-		node,
-		[
-			'--expose-gc',
-			'-r',
-			'ts-node/register',
-			path.join(__dirname, 'getManyWorker.ts'),
-			'plain',
-			simulatorUrl,
-			String(WARMUPS),
-		],
-		{
-			encoding: 'utf8',
-			env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
-		},
-	);
-	const result = JSON.parse(stdout.trim().split('\n').pop()!) as { items: number; ms: number };
+	const result = await measureInWorker(node, 'plain', simulatorUrl, WARMUPS);
 	if (result.items !== FLEET) throw new Error(`the plain loop returned ${result.items} items`);
 	return result.ms;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** A contender in n8n: a workflow called through its webhook. */

@@ -2,7 +2,10 @@
  * The passes the Get Many benchmarks compare: all of a simulated fleet through the node (Get Many,
  * Return All, in n8n's engine), or through a plain paged loop that keeps the same items.
  */
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { management } from '../test/harness/params';
 import { runNode, TestCredentials } from '../test/harness/workflowRunner';
@@ -67,4 +70,52 @@ export async function throughNode(baseUrl: string): Promise<number> {
 	});
 	if (error) throw error;
 	return items.length;
+}
+
+/** What one measuring process (bench/getManyWorker.ts) prints. */
+export interface Measurement {
+	mode: string;
+	items: number;
+	ms: number;
+	/** CPU time of the measuring process (user + system): steadier than wall time on a busy machine. */
+	cpuMs: number;
+	peakHeapMB: number;
+	maxRssMB: number;
+}
+
+export type WorkerMode = 'node' | 'plain' | 'plain-fresh';
+
+/**
+ * One measured pass in a process of its own (so its peak memory is its own), on the given
+ * Node.js binary, after `warmups` unmeasured passes. Asynchronous: the simulator usually lives in
+ * the calling process and must keep answering meanwhile.
+ */
+export async function measureInWorker(
+	node: string,
+	mode: WorkerMode,
+	url: string,
+	warmups: number | string,
+): Promise<Measurement> {
+	const { stdout } = await promisify(execFile)(
+		node,
+		[
+			'--expose-gc',
+			'-r',
+			'ts-node/register',
+			path.join(__dirname, 'getManyWorker.ts'),
+			mode,
+			url,
+			String(warmups),
+		],
+		{
+			encoding: 'utf8',
+			env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
+		},
+	);
+	return JSON.parse(stdout.trim().split('\n').pop()!) as Measurement;
+}
+
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
 }

@@ -14,14 +14,14 @@
  * Targets: node time within 1.2x of the plain loop; node memory minus plain memory does not grow
  * with the fleet; one token request per token lifetime.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import path from 'node:path';
 
 import { NODE24_BIN } from '../scripts/sandbox/paths';
 import { startSimulator } from '../simulator';
 import { management } from '../test/harness/params';
+import type { Measurement, WorkerMode } from './getManyPasses';
+import { measureInWorker, median } from './getManyPasses';
 import { runNode, TestCredentials } from '../test/harness/workflowRunner';
 
 function argument(name: string, fallback: string): string {
@@ -29,19 +29,9 @@ function argument(name: string, fallback: string): string {
 	return index > 0 ? process.argv[index + 1] : fallback;
 }
 
-interface Measurement {
-	mode: string;
-	items: number;
-	ms: number;
-	/** CPU time of the measuring process (user + system): steadier than wall time on a busy machine. */
-	cpuMs: number;
-	peakHeapMB: number;
-	maxRssMB: number;
-}
-
 const WARMUPS = argument('warmups', '3');
 
-type Side = 'node' | 'plain' | 'plain-fresh';
+type Side = WorkerMode;
 
 /**
  * `--fresh-connections`: also measure the plain loop opening a new connection per page, as n8n's
@@ -59,30 +49,8 @@ const WORKER_NODE = process.argv.includes('--node24')
 	? path.join(NODE24_BIN, 'node')
 	: process.execPath;
 
-async function measure(mode: Side, url: string): Promise<Measurement> {
-	// Asynchronous: the simulator lives in this process and must keep answering meanwhile.
-	const { stdout } = await promisify(execFile)(
-		WORKER_NODE,
-		[
-			'--expose-gc',
-			'-r',
-			'ts-node/register',
-			path.join(__dirname, 'getManyWorker.ts'),
-			mode,
-			url,
-			WARMUPS,
-		],
-		{
-			encoding: 'utf8',
-			env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
-		},
-	);
-	return JSON.parse(stdout.trim().split('\n').pop()!) as Measurement;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
+function measure(mode: Side, url: string): Promise<Measurement> {
+	return measureInWorker(WORKER_NODE, mode, url, WARMUPS);
 }
 
 async function getManyComparison(fleets: number[], repeat: number, latencyMs: number) {
