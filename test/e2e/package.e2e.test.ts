@@ -208,8 +208,8 @@ describeE2e('the package in n8n 2.41', () => {
 	it("renews a token that expires mid-execution once per expiry, through n8n's credentials helper", async () => {
 		// Each latest-state request takes a quarter second and tokens live one second: the token
 		// in use expires a few times during the run. n8n's credentials helper renews it after the
-		// 401 and keeps it in the credential the nodes loaded once, so every expiry costs one 401
-		// and one token request, and the requests after it carry the new token.
+		// 401 (and stores it in its database); the node keeps it for its later requests, so every
+		// expiry costs one 401 and one token request, and the requests after it carry the new token.
 		const { sim } = events;
 		const vehicles = sim.vehicleIds().length;
 		sim.config.tokenTtlSeconds = 1;

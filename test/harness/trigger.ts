@@ -61,6 +61,8 @@ export interface TriggerRun {
 	waitForExecutions(count: number, timeoutMs?: number): Promise<void>;
 	/** The counters the node logs when it stopped. */
 	summary(): IDataObject | undefined;
+	/** Changes the stored credential while the trigger runs, as editing it in n8n would. */
+	updateCredentials(data: Partial<ICredentialDataDecryptedObject>): void;
 }
 
 export interface StartOptions {
@@ -137,9 +139,8 @@ export async function startTrigger(options: StartOptions): Promise<TriggerRun> {
 		active: true,
 		nodeTypes: nodeTypesOf(trigger),
 	});
-	const credentialsHelper = new TestCredentialsHelper(
-		new Map([[credentialType, { ...options.credentials }]]),
-	);
+	const credentialStore = new Map([[credentialType, { ...options.credentials }]]);
+	const credentialsHelper = new TestCredentialsHelper(credentialStore);
 	const additionalData = { credentialsHelper } as unknown as IWorkflowExecuteAdditionalData;
 
 	const executions: Execution[] = [];
@@ -157,6 +158,12 @@ export async function startTrigger(options: StartOptions): Promise<TriggerRun> {
 		policy: options.policy ?? 'success',
 		async close() {
 			await run.response.closeFunction?.();
+		},
+		updateCredentials(data) {
+			credentialStore.set(credentialType, {
+				...credentialStore.get(credentialType),
+				...data,
+			} as ICredentialDataDecryptedObject);
 		},
 		async waitForExecutions(count, timeoutMs = 10_000) {
 			const deadline = Date.now() + timeoutMs;

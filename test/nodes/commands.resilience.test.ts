@@ -105,6 +105,45 @@ describe('a command is resent only where INVERS certainly did not execute it', (
 		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
 	});
 
+	test('a token renewed for one parallel command is taken by the other, not renewed again', async () => {
+		// Two commands leave with the same token, which expires on the way; the API turns the first
+		// away after 200 ms and the second after 600 ms. The first 401 renews the token; the second
+		// must take that token, not refuse it as if it were the one it sent and fetch another.
+		const [fast, slow] = readyVehicles(sim(), 'DRAW_ATTENTION', 2, 6);
+		await sendOnce(8); // a token at hand
+		for (const [id, delayMs] of [
+			[fast, 200],
+			[slow, 600],
+		] as const) {
+			sim().faults.add({
+				kind: 'slow',
+				method: 'POST',
+				path: `/${id}/commands/`,
+				delayMs,
+				times: 1,
+			});
+		}
+		const tokens = sim().stats.tokenRequests;
+		const requests = requestsTo(sim(), COMMAND_ROUTE);
+		const executed = [fast, slow].map((id) => commandsFor(sim(), id).length);
+		const expiry = new Promise((resolve) => setTimeout(resolve, 100)).then(() =>
+			sim().expireTokens(),
+		);
+		const { error, items } = await runCommands(
+			sim(),
+			sendCommandParameters('={{ $json.id }}', 'DRAW_ATTENTION'),
+			[{ id: fast }, { id: slow }],
+		);
+		await expiry;
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(2);
+		expect(requestsTo(sim(), COMMAND_ROUTE) - requests).toBe(4);
+		expect([fast, slow].map((id) => commandsFor(sim(), id).length)).toEqual(
+			executed.map((count) => count + 1),
+		);
+		expect(sim().stats.tokenRequests - tokens).toBe(1);
+	});
+
 	test('expired token: a new one is fetched and the command executed once', async () => {
 		await sendOnce(5);
 		sim().expireTokens();

@@ -63,8 +63,8 @@ describe('access token', () => {
 
 	test('a run loads the credential once, and a token expiring mid-run is renewed once per 401', async () => {
 		// 10 pages of 100, a quarter second each, with tokens living one second: the token expires
-		// twice or so while paging. n8n keeps the renewed token in the credential the transport loaded
-		// once, so each expiry costs one 401 and one token request, not one per page after it.
+		// twice or so while paging. The transport keeps the token n8n renewed for one page for the
+		// pages after it, so each expiry costs one 401 and one token request, not one per page.
 		const fleet = await startSimulator({ fleetSize: 1000, port: 0, tokenTtlSeconds: 1 });
 		try {
 			fleet.faults.add({

@@ -158,6 +158,34 @@ describe('Include Vehicle', () => {
 		);
 		expect(items[4].vehicleState).toMatchObject({ central_lock: 'LOCKED' });
 	}, 30000);
+	it('picks up a corrected client secret without reactivation', async () => {
+		// A trigger runs for as long as it is active: after its token request failed it loads the
+		// credential again, so a secret corrected (or rotated) in n8n is used from the next event on.
+		const [vehicleId] = sim.vehicleIds();
+		const credentials = {
+			baseUrl: sim.url,
+			clientId: DEMO_CLIENT.clientId,
+			clientSecret: 'not-the-secret',
+		};
+		const trigger = await bed.start(
+			{ includeVehicle: true, queues: bed.broker.states, options: { prefetch: 1 } },
+			'success',
+			{ credentials },
+		);
+		await bed.broker.publisher.publish(stateRecorded(vehicleId));
+		await trigger.waitForExecutions(1);
+		trigger.updateCredentials({ clientSecret: DEMO_CLIENT.clientSecret });
+		await bed.broker.publisher.publish(stateRecorded(vehicleId));
+		await trigger.waitForExecutions(2);
+		const items = trigger.executions.map(
+			(execution) =>
+				execution.items[0] as { vehicle: { id: string } | null; enrichmentError?: string },
+		);
+		expect(items[0].vehicle).toBeNull();
+		expect(items[0].enrichmentError).toMatch(/access token/i);
+		expect(items[0].enrichmentError).not.toContain('not-the-secret');
+		expect(items[1].vehicle?.id).toBe(vehicleId);
+	}, 30000);
 });
 
 describe('credential test', () => {

@@ -87,8 +87,8 @@ interface Connection {
 	/**
 	 * The credential, decrypted once per node execution and handed to each of its requests.
 	 * Without it n8n loads the credential anew for every request: in n8n a database read, a
-	 * decryption and its expressions resolved, once per page of a fleet. n8n keeps a renewed token
-	 * in this same object, so the requests after a renewal carry the new token.
+	 * decryption and its expressions resolved, once per page of a fleet. A token renewed for one
+	 * request is kept here for the requests after it (see `withCredential`).
 	 */
 	credentials?: ICredentialsDecrypted;
 }
@@ -114,6 +114,30 @@ async function openConnection(context: OneApiContext): Promise<Connection> {
 				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data }
 				: undefined,
 	};
+}
+
+/**
+ * Runs one request with a copy of the execution's credential. After a 401 n8n asks the
+ * credential for a new token and names the token it holds as the refused one: with a shared
+ * object that could be a token another request has just renewed to, which would be thrown away
+ * for yet another. A copy holds exactly the token this request sent. A token n8n fetched for the
+ * request is kept for the execution, unless a newer one already replaced the one it sent.
+ */
+async function withCredential<T>(
+	shared: ICredentialsDecrypted | undefined,
+	send: (credential: ICredentialsDecrypted | undefined) => Promise<T>,
+): Promise<T> {
+	if (!shared?.data) return await send(undefined);
+	const sentToken = shared.data.accessToken;
+	const credential = { ...shared, data: { ...shared.data } };
+	try {
+		return await send(credential);
+	} finally {
+		const renewed = credential.data.accessToken;
+		if (renewed !== sentToken && shared.data.accessToken === sentToken) {
+			shared.data.accessToken = renewed;
+		}
+	}
 }
 
 /** The connection of a node execution, made once: items running in parallel share it. */
@@ -199,11 +223,13 @@ export async function oneApiRequest<T = unknown>(
 		rateLimitWaitedMs += await gate.acquire(settings.maxRateLimitWaitMs - rateLimitWaitedMs);
 		let failure;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				{ ...options, headers: { ...options.headers } },
-				credentials && { credentialsDecrypted: credentials },
+			const response = (await withCredential(credentials, async (credentialsDecrypted) =>
+				this.helpers.httpRequestWithAuthentication.call(
+					this,
+					CREDENTIAL_TYPE,
+					{ ...options, headers: { ...options.headers } },
+					credentialsDecrypted && { credentialsDecrypted },
+				),
 			)) as { body: T; statusCode: number; headers: unknown };
 			const headers = lowerCaseHeaders(response.headers);
 			gate.observe(headers);
@@ -216,6 +242,13 @@ export async function oneApiRequest<T = unknown>(
 			};
 		} catch (error) {
 			const tokenError = findTokenRequestError(error);
+			failure = readHttpFailure(error);
+			if (tokenError || failure.status === 401) {
+				// The credential may have changed since it was loaded (a rotated secret): a later
+				// request of this execution loads it again. A trigger's execution lasts as long as
+				// its activation.
+				contextConnection.delete(this);
+			}
 			if (tokenError) {
 				throw new NodeApiError(
 					this.getNode(),
@@ -227,7 +260,6 @@ export async function oneApiRequest<T = unknown>(
 					},
 				);
 			}
-			failure = readHttpFailure(error);
 			gate.observe(failure.headers);
 		} finally {
 			gate.release();
