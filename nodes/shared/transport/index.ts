@@ -1,12 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ICredentialsDecrypted,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	ITriggerFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import {
@@ -16,7 +8,8 @@ import {
 	readItems,
 	readNextPageToken,
 } from '../contract';
-import { normalizeBaseUrl } from './baseUrl';
+import type { OneApiContext } from './connection';
+import { connection, CREDENTIAL_TYPE, forgetConnection, withCredential } from './connection';
 import { failedBeforeSending, isNetworkFailure, readHttpFailure } from './httpFailure';
 import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
@@ -30,9 +23,8 @@ import { findTokenRequestError } from './tokenErrors';
  * 429 waits, retries that are safe for the request, problem-JSON errors and the flow ID.
  */
 
-export const CREDENTIAL_TYPE = 'inversOneApi';
-
-export type OneApiContext = IExecuteFunctions | ILoadOptionsFunctions | ITriggerFunctions;
+export { CREDENTIAL_TYPE };
+export type { OneApiContext };
 
 export interface OneApiRequest {
 	method: IHttpRequestMethods;
@@ -79,77 +71,11 @@ export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
 /** Settings per node execution context (nodes set them from their options once per run). */
 const contextSettings = new WeakMap<object, TransportSettings>();
 
-/** What a node execution needs to reach the API, read from its credential once. */
-interface Connection {
-	baseUrl: string;
-	/** Identifies the API client for rate-limit pacing (never holds the secret). */
-	clientKey: string;
-	/**
-	 * The credential, decrypted once per node execution and handed to each of its requests.
-	 * Without it n8n loads the credential anew for every request: in n8n a database read, a
-	 * decryption and its expressions resolved, once per page of a fleet. A token renewed for one
-	 * request is kept here for the requests after it (see `withCredential`).
-	 */
-	credentials?: ICredentialsDecrypted;
-}
-
-const contextConnection = new WeakMap<object, Promise<Connection>>();
-
 export function configureTransport(
 	context: OneApiContext,
 	settings: Partial<TransportSettings>,
 ): void {
 	contextSettings.set(context, { ...DEFAULT_TRANSPORT_SETTINGS, ...settings });
-}
-
-async function openConnection(context: OneApiContext): Promise<Connection> {
-	const data = await context.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = normalizeBaseUrl(data.baseUrl);
-	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
-	return {
-		baseUrl,
-		clientKey: `${baseUrl}\u0000${String(data.clientId)}`,
-		credentials:
-			typeof reference?.id === 'string'
-				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data }
-				: undefined,
-	};
-}
-
-/**
- * Runs one request with a copy of the execution's credential. After a 401 n8n asks the
- * credential for a new token and names the token it holds as the refused one: with a shared
- * object that could be a token another request has just renewed to, which would be thrown away
- * for yet another. A copy holds exactly the token this request sent. A token n8n fetched for the
- * request is kept for the execution, unless a newer one already replaced the one it sent.
- */
-async function withCredential<T>(
-	shared: ICredentialsDecrypted | undefined,
-	send: (credential: ICredentialsDecrypted | undefined) => Promise<T>,
-): Promise<T> {
-	if (!shared?.data) return await send(undefined);
-	const sentToken = shared.data.accessToken;
-	const credential = { ...shared, data: { ...shared.data } };
-	try {
-		return await send(credential);
-	} finally {
-		const renewed = credential.data.accessToken;
-		if (renewed !== sentToken && shared.data.accessToken === sentToken) {
-			shared.data.accessToken = renewed;
-		}
-	}
-}
-
-/** The connection of a node execution, made once: items running in parallel share it. */
-function connection(context: OneApiContext): Promise<Connection> {
-	let cached = contextConnection.get(context);
-	if (!cached) {
-		cached = openConnection(context);
-		// A failure (no credential set) must not stick to the context: the next call tries again.
-		cached.catch(() => contextConnection.delete(context));
-		contextConnection.set(context, cached);
-	}
-	return cached;
 }
 
 function isTransientStatus(status: number | undefined): boolean {
@@ -243,12 +169,7 @@ export async function oneApiRequest<T = unknown>(
 		} catch (error) {
 			const tokenError = findTokenRequestError(error);
 			failure = readHttpFailure(error);
-			if (tokenError || failure.status === 401) {
-				// The credential may have changed since it was loaded (a rotated secret): a later
-				// request of this execution loads it again. A trigger's execution lasts as long as
-				// its activation.
-				contextConnection.delete(this);
-			}
+			if (tokenError || failure.status === 401) forgetConnection(this);
 			if (tokenError) {
 				throw new NodeApiError(
 					this.getNode(),
