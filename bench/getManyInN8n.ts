@@ -12,12 +12,15 @@
  * loop runs in a process of its own after the same warm-up passes (bench/getManyWorker.ts). The
  * first calls warm n8n up, as a running n8n is warm. Prints the median of the rounds.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { sandboxCredential, SANDBOX_CREDENTIAL_ID } from '../scripts/sandbox/credential';
+import {
+	sandboxCredential,
+	SANDBOX_CREDENTIAL_ID,
+	SANDBOX_CREDENTIAL_NAME,
+} from '../scripts/sandbox/credential';
 import { ensureN8nInstalled } from '../scripts/sandbox/install';
 import type { N8nInstanceOptions } from '../scripts/sandbox/n8nInstance';
 import { installPackage, n8nCli, startN8n } from '../scripts/sandbox/n8nInstance';
@@ -25,6 +28,8 @@ import { NODE24_BIN } from '../scripts/sandbox/paths';
 import { freePort } from '../scripts/sandbox/ports';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
+import type { ChainNode } from '../test/e2e/linearWorkflow';
+import { linearWorkflow, webhookNode } from '../test/e2e/linearWorkflow';
 import { management } from '../test/harness/params';
 import { measureInWorker, median } from './getManyPasses';
 
@@ -47,65 +52,28 @@ const LATENCY_MS = argument('latency-ms', 0, 0);
 const NODE24 = path.join(NODE24_BIN, 'node');
 
 const CREDENTIALS = {
-	inversOneApi: { id: SANDBOX_CREDENTIAL_ID, name: 'INVERS OneAPI (local simulator)' },
+	inversOneApi: { id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME },
 };
-
-interface BenchNode {
-	name: string;
-	type: string;
-	typeVersion: number;
-	parameters: object;
-	credentials?: object;
-}
 
 /**
  * `Webhook (GET /webhook/<path>) → nodes…`, answering with no data once the workflow has ended and
  * keeping no execution data, so that a call times the execution and nothing after it.
  */
-function benchWorkflow(id: string, webhookPath: string, chain: BenchNode[]) {
-	const nodes = [
-		{
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			webhookId: randomUUID(),
-			parameters: {
-				httpMethod: 'GET',
-				path: webhookPath,
-				responseMode: 'lastNode',
-				responseData: 'noData',
-				options: {},
-			},
-		},
-		...chain,
-	].map((node, index) => ({ id: randomUUID(), position: [index * 240, 0], ...node }));
-	const connections = Object.fromEntries(
-		nodes
-			.slice(0, -1)
-			.map((node, index) => [
-				node.name,
-				{ main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] },
-			]),
-	);
-	return {
+function benchWorkflow(id: string, webhookPath: string, chain: ChainNode[]) {
+	return linearWorkflow(
 		id,
-		name: `INVERS bench: ${webhookPath}`,
-		active: false,
-		settings: {
-			executionOrder: 'v1',
+		`INVERS bench: ${webhookPath}`,
+		[webhookNode(webhookPath, 'noData'), ...chain],
+		{
 			saveDataSuccessExecution: 'none',
 			saveDataErrorExecution: 'all',
 			saveManualExecutions: false,
 			saveExecutionProgress: false,
 		},
-		pinData: {},
-		tags: [],
-		nodes,
-		connections,
-	};
+	);
 }
 
-const getMany = (parameters: object): BenchNode => ({
+const getMany = (parameters: object): ChainNode => ({
 	name: 'Get Many',
 	type: 'n8n-nodes-invers-oneapi.inversVehicleManagement',
 	typeVersion: 1,
@@ -117,7 +85,7 @@ const getMany = (parameters: object): BenchNode => ({
  * What operators do today: n8n's HTTP Request node with its pagination (the page token of each
  * answer into the next request) and the same credential, then Split Out for one item per vehicle.
  */
-function httpRequestChain(simulatorUrl: string): BenchNode[] {
+function httpRequestChain(simulatorUrl: string): ChainNode[] {
 	return [
 		{
 			name: 'HTTP Request',
@@ -195,7 +163,7 @@ async function plainLoopMs(node: string, simulatorUrl: string): Promise<number> 
 interface InN8n {
 	label: string;
 	path: string;
-	chain: BenchNode[];
+	chain: ChainNode[];
 	/** Timings of the measured rounds. */
 	ms: number[];
 }

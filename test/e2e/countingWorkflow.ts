@@ -1,58 +1,44 @@
 /** The workflow the trigger suites count executions with, and the events they publish. */
 import { PACKAGE_NAME } from './harness';
+import { linearWorkflow } from './linearWorkflow';
 
 export const COUNTING_WORKFLOW_ID = 'inversE2eCount01';
 
 /** INVERS Trigger → HTTP Request posting the event id to the receiver. */
 export function countingWorkflow(queue: string, receiverUrl: string) {
-	return {
-		id: COUNTING_WORKFLOW_ID,
-		name: 'INVERS e2e: count events',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		tags: [],
-		nodes: [
-			{
-				id: '7d0c2a5b-0000-4000-8000-000000000001',
-				name: 'INVERS Trigger',
-				type: `${PACKAGE_NAME}.inversTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {
-					queues: queue,
-					eventTypeMode: 'all',
-					ackMode: 'executionFinished',
-					simplify: true,
-					includeVehicle: false,
-					filters: {},
-					options: { prefetch: 5, closeTimeout: 30 },
-				},
-				credentials: {
-					inversOneApi: { id: 'inversSandbox001', name: 'INVERS OneAPI (local simulator)' },
-				},
+	return linearWorkflow(COUNTING_WORKFLOW_ID, 'INVERS e2e: count events', [
+		{
+			name: 'INVERS Trigger',
+			type: `${PACKAGE_NAME}.inversTrigger`,
+			typeVersion: 1,
+			parameters: {
+				queues: queue,
+				eventTypeMode: 'all',
+				ackMode: 'executionFinished',
+				simplify: true,
+				includeVehicle: false,
+				filters: {},
+				options: { prefetch: 5, closeTimeout: 30 },
 			},
-			{
-				id: '7d0c2a5b-0000-4000-8000-000000000002',
-				name: 'Record Event',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: `${receiverUrl}/events`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody:
-						'={{ JSON.stringify({ event_id: $json.eventId, redelivered: $json.redelivered }) }}',
-					options: {},
-				},
+			credentials: {
+				inversOneApi: { id: 'inversSandbox001', name: 'INVERS OneAPI (local simulator)' },
 			},
-		],
-		connections: {
-			'INVERS Trigger': { main: [[{ node: 'Record Event', type: 'main', index: 0 }]] },
 		},
-	};
+		{
+			name: 'Record Event',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${receiverUrl}/events`,
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody:
+					'={{ JSON.stringify({ event_id: $json.eventId, redelivered: $json.redelivered }) }}',
+				options: {},
+			},
+		},
+	]);
 }
 
 export function stateEvent(id: string, vehicleId = 'E2E01') {

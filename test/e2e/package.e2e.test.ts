@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import type { EventSimulator } from './harness';
+import { linearWorkflow, webhookNode } from './linearWorkflow';
 import {
 	PACKAGE_NAME,
 	describeE2e,
@@ -32,50 +33,21 @@ const RENEWAL_PATH = 'e2e-token-renewal';
 
 /** Webhook → all vehicles → the latest state of each, answering with every state. */
 function renewalWorkflow(credential: { id: string; name: string }) {
-	const credentials = { inversOneApi: { id: credential.id, name: credential.name } };
-	const node = (name: string, index: number, parameters: object) => ({
-		id: `5e1f2a3b-0000-4000-8000-00000000000${index}`,
+	const management = (name: string, parameters: object) => ({
 		name,
 		type: `${PACKAGE_NAME}.inversVehicleManagement`,
 		typeVersion: 1,
-		position: [index * 240, 0],
 		parameters: { resource: 'vehicle', ...parameters },
-		credentials,
+		credentials: { inversOneApi: { id: credential.id, name: credential.name } },
 	});
-	return {
-		id: RENEWAL_WORKFLOW_ID,
-		name: 'INVERS e2e: token renewal mid-run',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		tags: [],
-		nodes: [
-			{
-				id: '5e1f2a3b-0000-4000-8000-000000000000',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: '5e1f2a3b-0000-4000-8000-0000000000ff',
-				parameters: {
-					httpMethod: 'GET',
-					path: RENEWAL_PATH,
-					responseMode: 'lastNode',
-					responseData: 'allEntries',
-					options: {},
-				},
-			},
-			node('All Vehicles', 1, { operation: 'getMany', returnAll: true }),
-			node('Latest State', 2, {
-				operation: 'getLatestState',
-				vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-			}),
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'All Vehicles', type: 'main', index: 0 }]] },
-			'All Vehicles': { main: [[{ node: 'Latest State', type: 'main', index: 0 }]] },
-		},
-	};
+	return linearWorkflow(RENEWAL_WORKFLOW_ID, 'INVERS e2e: token renewal mid-run', [
+		webhookNode(RENEWAL_PATH, 'allEntries'),
+		management('All Vehicles', { operation: 'getMany', returnAll: true }),
+		management('Latest State', {
+			operation: 'getLatestState',
+			vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		}),
+	]);
 }
 
 const NODE_TYPES = [
