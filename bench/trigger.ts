@@ -104,7 +104,7 @@ const inversTrigger: Contender = {
 			credentials: localCredentials({ amqpPort: port }),
 			policy: (execution) => {
 				const item = execution.items[0];
-				onEvent(String(item.eventId), readPublishedAt(item.data));
+				onEvent(String(item.event_id), readPublishedAt(item.data));
 				execution.succeed();
 				// The harness keeps executions for tests; a long benchmark does not need them.
 				if (run) run.executions.length = 0;

@@ -129,7 +129,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to return the vehicle state as property → value (with the newest timestamp as stateRecordedAt) instead of { timestamp, value } per property',
+			'Whether to return the vehicle state as property → value (with the newest timestamp as state_recorded_at) instead of { timestamp, value } per property',
 	},
 	{
 		displayName: 'Include Vehicle',

@@ -300,8 +300,8 @@ export class EventPipeline {
 		const item: IDataObject = {
 			error: MALFORMED_TEXT[reason] ?? 'The message is malformed',
 			reason,
-			messageId: messageId ?? null,
-			sizeBytes: delivery.message.content.length,
+			message_id: messageId ?? null,
+			size_bytes: delivery.message.content.length,
 			queue: delivery.queue,
 			redelivered: delivery.redelivered,
 		};
@@ -344,7 +344,7 @@ export class EventPipeline {
 		} catch (error) {
 			const failure = error as { message?: string; httpCode?: string };
 			item.vehicle = null;
-			item.enrichmentError = `Fetching vehicle ${vehicleId} failed${failure.httpCode ? ` (HTTP ${failure.httpCode})` : ''}: ${failure.message ?? 'unknown error'}`;
+			item.enrichment_error = `Fetching vehicle ${vehicleId} failed${failure.httpCode ? ` (HTTP ${failure.httpCode})` : ''}: ${failure.message ?? 'unknown error'}`;
 		}
 	}
 

@@ -34,7 +34,7 @@ export function countingWorkflow(queue: string, receiverUrl: string) {
 				sendBody: true,
 				specifyBody: 'json',
 				jsonBody:
-					'={{ JSON.stringify({ event_id: $json.eventId, redelivered: $json.redelivered }) }}',
+					'={{ JSON.stringify({ event_id: $json.event_id, redelivered: $json.redelivered }) }}',
 				options: {},
 			},
 		},

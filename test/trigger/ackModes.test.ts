@@ -12,25 +12,29 @@ describe('output', () => {
 		await bed.broker.publisher.publish(state);
 		await trigger.waitForExecutions(2);
 		const items = trigger.executions.map((execution) => execution.items[0]);
-		const changedItem = items.find((item) => item.eventType === 'VehicleChanged')!;
+		const changedItem = items.find((item) => item.event_type === 'VehicleChanged')!;
 		expect(changedItem).toMatchObject({
-			eventId: changed.metadata.id,
-			flowId: changed.metadata.flow_id,
-			occurredAt: changed.metadata.occurred_at,
-			vehicleId: 'JQ7RP',
+			event_id: changed.metadata.id,
+			flow_id: changed.metadata.flow_id,
+			occurred_at: changed.metadata.occurred_at,
+			vehicle_id: 'JQ7RP',
 			reasons: ['LIFE_STATUS_CHANGED'],
 			vehicle: { id: 'JQ7RP' },
 			queue: bed.broker.changes,
 			redelivered: false,
 		});
-		const stateItem = items.find((item) => item.eventType === 'VehicleStateRecorded')!;
+		const stateItem = items.find((item) => item.event_type === 'VehicleStateRecorded')!;
 		expect(stateItem).toMatchObject({
-			eventId: state.metadata.id,
-			vehicleId: 'JQ7RP',
-			vehicleState: { central_lock: 'LOCKED', mileage_in_kilometers: 1234 },
-			stateRecordedAt: '2026-01-01T12:00:04.500Z',
+			event_id: state.metadata.id,
+			vehicle_id: 'JQ7RP',
+			vehicle_state: { central_lock: 'LOCKED', mileage_in_kilometers: 1234 },
+			state_recorded_at: '2026-01-01T12:00:04.500Z',
 		});
 		expect(stateItem.raw).toBeUndefined();
+		// One naming style with the action nodes and the API: snake_case keys only.
+		for (const item of items) {
+			expect(Object.keys(item).filter((key) => !/^[a-z0-9_]+$/.test(key))).toEqual([]);
+		}
 	});
 
 	it('keeps { timestamp, value } without Simplify and adds the raw message on request', async () => {
@@ -43,10 +47,10 @@ describe('output', () => {
 		await bed.broker.publisher.publish(state);
 		await trigger.waitForExecutions(1);
 		const item = trigger.executions[0].items[0] as {
-			vehicleState: Record<string, unknown>;
+			vehicle_state: Record<string, unknown>;
 			raw: { envelope: unknown; properties: unknown };
 		};
-		expect(item.vehicleState.central_lock).toEqual({
+		expect(item.vehicle_state.central_lock).toEqual({
 			timestamp: '2026-01-01T12:00:01Z',
 			value: 'LOCKED',
 		});
@@ -85,21 +89,21 @@ describe('output', () => {
 		await bed.broker.publisher.publish(newer as never);
 		await trigger.waitForExecutions(3);
 		const byId = Object.fromEntries(
-			trigger.executions.map((e) => [e.items[0].eventId, e.items[0]]),
+			trigger.executions.map((e) => [e.items[0].event_id, e.items[0]]),
 		);
 		expect(byId['legacy-1']).toMatchObject({
-			eventType: 'VehicleStateRecorded',
-			receivedEventType: 'VehicleStateReceived',
-			vehicleState: { ignition: 'ON' },
+			event_type: 'VehicleStateRecorded',
+			received_event_type: 'VehicleStateReceived',
+			vehicle_state: { ignition: 'ON' },
 		});
 		expect(byId['trip-1']).toMatchObject({
-			eventType: 'TripStarted',
-			vehicleId: 'V2',
+			event_type: 'TripStarted',
+			vehicle_id: 'V2',
 			data: trip.data,
 		});
 		expect(byId['new-1']).toMatchObject({
-			eventType: 'TripEnded',
-			schemaMajorVersion: 7,
+			event_type: 'TripEnded',
+			schema_major_version: 7,
 			data: newer.data,
 		});
 	});
@@ -128,7 +132,7 @@ describe('acknowledgement modes', () => {
 			async () => (await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.changes))) === 1,
 		);
 		expect(trigger.executions.map((e) => e.items[0].redelivered)).toEqual([false, true]);
-		expect(trigger.executions.map((e) => e.items[0].eventId)).toEqual([
+		expect(trigger.executions.map((e) => e.items[0].event_id)).toEqual([
 			event.metadata.id,
 			event.metadata.id,
 		]);

@@ -70,7 +70,7 @@ describe('manual test run', () => {
 		await bed.broker.publisher.publish(wanted);
 		await bed.broker.publisher.publish(vehicleChanged('WANTED'));
 		await trigger.waitForExecutions(1);
-		expect(trigger.executions[0].items[0].eventId).toBe(wanted.metadata.id);
+		expect(trigger.executions[0].items[0].event_id).toBe(wanted.metadata.id);
 		// n8n closes the trigger right after the emit, then reports the run's end.
 		await trigger.close();
 		expect(bed.proxy.openConnections).toBe(1);
@@ -142,8 +142,8 @@ describe('Include Vehicle', () => {
 			(e) =>
 				e.items[0] as {
 					vehicle: { master_data: { license_plate: string } } | null;
-					enrichmentError?: string;
-					vehicleState: object;
+					enrichment_error?: string;
+					vehicle_state: object;
 				},
 		);
 		expect(items[0].vehicle!.master_data.license_plate).toBe(plate);
@@ -153,10 +153,10 @@ describe('Include Vehicle', () => {
 		// The failing read went through the shared transport: retried (a read is safe), then given up.
 		expect(vehicleReads()).toBe(1 + 4);
 		expect(items[4].vehicle).toBeNull();
-		expect(items[4].enrichmentError).toMatch(
+		expect(items[4].enrichment_error).toMatch(
 			new RegExp(`Fetching vehicle ${brokenId} failed \\(HTTP 500\\)`),
 		);
-		expect(items[4].vehicleState).toMatchObject({ central_lock: 'LOCKED' });
+		expect(items[4].vehicle_state).toMatchObject({ central_lock: 'LOCKED' });
 	}, 30000);
 	it('picks up a corrected client secret without reactivation', async () => {
 		// A trigger runs for as long as it is active: after its token request failed it loads the
@@ -179,11 +179,11 @@ describe('Include Vehicle', () => {
 		await trigger.waitForExecutions(2);
 		const items = trigger.executions.map(
 			(execution) =>
-				execution.items[0] as { vehicle: { id: string } | null; enrichmentError?: string },
+				execution.items[0] as { vehicle: { id: string } | null; enrichment_error?: string },
 		);
 		expect(items[0].vehicle).toBeNull();
-		expect(items[0].enrichmentError).toMatch(/access token/i);
-		expect(items[0].enrichmentError).not.toContain('not-the-secret');
+		expect(items[0].enrichment_error).toMatch(/access token/i);
+		expect(items[0].enrichment_error).not.toContain('not-the-secret');
 		expect(items[1].vehicle?.id).toBe(vehicleId);
 	}, 30000);
 });

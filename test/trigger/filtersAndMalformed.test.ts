@@ -34,7 +34,7 @@ describe('filters', () => {
 		await until(() => trigger.executions.every((e) => e.settled));
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const summary = await stop(trigger);
-		expect(trigger.executions.map((e) => e.items[0].eventId).sort()).toEqual(
+		expect(trigger.executions.map((e) => e.items[0].event_id).sort()).toEqual(
 			wanted.map((e) => e.metadata.id).sort(),
 		);
 		expect(summary).toMatchObject({ filtered: 4, emitted: 2, acked: 6 });
@@ -78,7 +78,7 @@ describe('malformed messages', () => {
 		);
 		const summary = await stop(trigger);
 		expect(summary).toMatchObject({ malformed: 6, rejected: 6, emitted: 1 });
-		expect(trigger.executions[0].items[0].eventId).toBe(good.metadata.id);
+		expect(trigger.executions[0].items[0].event_id).toBe(good.metadata.id);
 		const warnings = trigger.logs.filter((l) => l.level === 'warn');
 		expect(warnings.map((w) => w.meta?.reason).sort()).toEqual([
 			'noMetadata',

@@ -33,13 +33,13 @@ describe('reconnect', () => {
 		await publishing;
 		await until(
 			async () =>
-				new Set(trigger.executions.map((e) => e.items[0].eventId)).size === total &&
+				new Set(trigger.executions.map((e) => e.items[0].event_id)).size === total &&
 				(await bed.broker.queueDepth(bed.broker.changes)) === 0,
 			20_000,
 			'all events processed and acknowledged',
 		);
 		await sleep(300);
-		const ids = trigger.executions.map((e) => String(e.items[0].eventId));
+		const ids = trigger.executions.map((e) => String(e.items[0].event_id));
 		expect(new Set(ids)).toEqual(published);
 		expect(ids.length).toBe(total); // no duplicate execution
 		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
@@ -61,7 +61,7 @@ describe('reconnect', () => {
 		await until(() => trigger.logs.some((l) => /reconnected/.test(l.message)), 10_000, 'reconnect');
 		await bed.broker.publisher.publish(vehicleChanged('AFTER'));
 		await trigger.waitForExecutions(2);
-		expect(trigger.executions.map((e) => e.items[0].vehicleId)).toEqual(['BEFORE', 'AFTER']);
+		expect(trigger.executions.map((e) => e.items[0].vehicle_id)).toEqual(['BEFORE', 'AFTER']);
 		expect(trigger.errors).toEqual([]);
 	}, 30_000);
 

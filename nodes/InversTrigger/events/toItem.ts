@@ -19,7 +19,8 @@ export interface DeliveryInfo {
 }
 
 /**
- * The clean item a workflow starts with. Known layouts are interpreted; unknown event types and
+ * The clean item a workflow starts with, its names in the API's snake_case like the action nodes'
+ * output (`{{ $json.vehicle_id }}` works after the trigger as after any INVERS node). Known layouts are interpreted; unknown event types and
  * newer schema versions keep `data` exactly as received (send strictly, read tolerantly).
  */
 export function eventToItem(
@@ -28,14 +29,14 @@ export function eventToItem(
 	options: ItemOptions,
 ): IDataObject {
 	const item: IDataObject = {
-		eventId: event.id,
-		eventType: event.type,
+		event_id: event.id,
+		event_type: event.type,
 	};
-	if (event.legacyType) item.receivedEventType = event.legacyType;
-	if (event.schemaMajorVersion !== undefined) item.schemaMajorVersion = event.schemaMajorVersion;
-	item.occurredAt = event.occurredAt ?? null;
-	item.flowId = event.flowId ?? null;
-	item.vehicleId = eventVehicleId(event) ?? null;
+	if (event.legacyType) item.received_event_type = event.legacyType;
+	if (event.schemaMajorVersion !== undefined) item.schema_major_version = event.schemaMajorVersion;
+	item.occurred_at = event.occurredAt ?? null;
+	item.flow_id = event.flowId ?? null;
+	item.vehicle_id = eventVehicleId(event) ?? null;
 
 	if (!isInterpretable(event)) {
 		item.data = event.data as IDataObject;
@@ -54,10 +55,10 @@ export function eventToItem(
 		]);
 		if (options.simplify) {
 			const simplified = simplifyState(vehicleState);
-			item.vehicleState = simplified.state as IDataObject;
-			item.stateRecordedAt = simplified.newestTimestamp ?? event.occurredAt ?? null;
+			item.vehicle_state = simplified.state as IDataObject;
+			item.state_recorded_at = simplified.newestTimestamp ?? event.occurredAt ?? null;
 		} else {
-			item.vehicleState = (vehicleState ?? null) as IDataObject | null;
+			item.vehicle_state = (vehicleState ?? null) as IDataObject | null;
 		}
 		if (rest) item.data = rest;
 	}
