@@ -8,6 +8,10 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import {
+	ALLOW_UNENCRYPTED_LABEL,
+	ALLOW_UNENCRYPTED_PROPERTY,
+} from '../nodes/shared/connectionSecurity';
 import { DEFAULT_AMQP_HOST, DEFAULT_AMQP_PORT, DEFAULT_BASE_URL } from '../nodes/shared/contract';
 import { getAccessToken } from '../nodes/shared/transport/accessToken';
 
@@ -29,7 +33,15 @@ export class InversOneApi implements ICredentialType {
 			default: DEFAULT_BASE_URL,
 			placeholder: DEFAULT_BASE_URL,
 			description:
-				'Where the OneAPI answers. Change it only for a regional host or the local OneAPI simulator.',
+				'Where the OneAPI answers. Change it only for a regional host or the local OneAPI simulator. Must be https:// (plain http:// only to this machine, or with the toggle below).',
+		},
+		{
+			displayName: ALLOW_UNENCRYPTED_LABEL,
+			name: ALLOW_UNENCRYPTED_PROPERTY,
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to allow a plain http:// Base URL, and AMQP with TLS off, to hosts other than this machine. The client secret, the access token and the event consumer password then travel unencrypted: only for test setups.',
 		},
 		{
 			displayName: 'Client ID',

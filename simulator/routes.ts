@@ -2,7 +2,7 @@
  * The API's route table. Paths come from the package's contract (with `:name` placeholders), so
  * a path corrected there is corrected here too.
  */
-import { paths, permissions } from '../nodes/shared/contract';
+import { pathTemplates as paths, permissions } from '../nodes/shared/contract';
 import { executeCommand } from './commands';
 import type { Reply, RequestContext } from './http';
 import { addVehicle, listVehicleModels, removeVehicle } from './lifecycle';
@@ -41,12 +41,12 @@ export const ROUTES: Route[] = [
 	route('POST', TOKEN_PATHNAME, 'token', issueToken),
 	route('GET', paths.vehicles, READ, listVehicles),
 	route('POST', paths.vehicles, WRITE, addVehicle),
-	route('GET', paths.vehicle(':id'), READ, getVehicle),
-	route('PATCH', paths.vehicle(':id'), WRITE, updateVehicle),
-	route('DELETE', paths.vehicle(':id'), WRITE, removeVehicle),
-	route('GET', paths.latestVehicleState(':id'), READ, getLatestVehicleState),
-	route('POST', paths.vehicleCommand(':id', ':command'), COMMANDS, executeCommand),
-	route('GET', paths.availableVehicleModels(':brand'), READ, listVehicleModels),
+	route('GET', paths.vehicle, READ, getVehicle),
+	route('PATCH', paths.vehicle, WRITE, updateVehicle),
+	route('DELETE', paths.vehicle, WRITE, removeVehicle),
+	route('GET', paths.latestVehicleState, READ, getLatestVehicleState),
+	route('POST', paths.vehicleCommand, COMMANDS, executeCommand),
+	route('GET', paths.availableVehicleModels, READ, listVehicleModels),
 ];
 
 export interface RouteMatch {

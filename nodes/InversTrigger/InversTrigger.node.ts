@@ -43,7 +43,14 @@ export class InversTrigger implements INodeType {
 		const node = this.getNode();
 		const settings = readSettings(this);
 		const credentials = await this.getCredentials('inversOneApi');
-		const target = amqpTargetFromCredential(credentials);
+		let target;
+		try {
+			target = amqpTargetFromCredential(credentials);
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message, {
+				description: 'Correct the event part of the INVERS OneAPI credential. Nothing was sent.',
+			});
+		}
 		// A test run waits for one event: one at a time, so no other message is held back meanwhile.
 		const manual = this.getMode() === 'manual';
 		if (manual) settings.prefetch = 1;

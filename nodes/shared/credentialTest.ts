@@ -1,14 +1,22 @@
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
 	IHttpRequestOptions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { listQuery, paths, permissions } from './contract';
+import { CredentialSettingError } from './connectionSecurity';
+import { isItemList, listQuery, paths, permissions } from './contract';
 import { getAccessToken } from './transport/accessToken';
-import { normalizeBaseUrl } from './transport/baseUrl';
+import { baseUrlOf } from './transport/baseUrl';
+import { isRedirectStatus, redirectTarget } from './transport/redirect';
 import { amqpTargetFromCredential, openConnection } from '../InversTrigger/amqp/connect';
+
+/** What works of one part of the credential, with a note worth knowing. */
+type PartWorks = { works: string; note?: string };
+/** The outcome of one part of the credential: what works, or why it does not. */
+type PartResult = PartWorks | { error: string };
 
 /**
  * The credential has two independent parts: the REST API client and the event consumer (AMQP),
@@ -20,61 +28,119 @@ export async function inversOneApiConnectionTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const checked: string[] = [];
+	const results: PartWorks[] = [];
 
 	if (String(data.amqpUsername ?? '') !== '') {
-		const target = amqpTargetFromCredential(data);
-		try {
-			const connection = await openConnection(target, 'n8n INVERS credential test');
-			await connection.close().catch(() => undefined);
-			checked.push('event consumer login');
-		} catch (error) {
-			return { status: 'Error', message: `Events (AMQP): ${(error as Error).message}` };
-		}
+		const result = await testEventConsumer(data);
+		if ('error' in result) return { status: 'Error', message: `Events (AMQP): ${result.error}` };
+		results.push(result);
 	}
 
 	if (String(data.clientId ?? '') !== '') {
-		const helpers = legacyHelpers(this);
-		let token: string;
-		try {
-			token = await getAccessToken(helpers, { ...data, accessToken: '' });
-		} catch (error) {
-			return { status: 'Error', message: `REST API: ${(error as Error).message}` };
-		}
-		// The token alone does not prove the API client may read vehicles: ask for one.
-		const baseUrl = normalizeBaseUrl(data.baseUrl);
-		try {
-			await helpers.httpRequest({
-				method: 'GET',
-				url: `${baseUrl}${paths.vehicles}?${listQuery.limit}=1`,
-				headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-				timeout: 30_000,
-			});
-			checked.push('API client');
-		} catch (error) {
-			const status = (error as { response?: { status?: number } }).response?.status;
-			const why =
-				status === 403
-					? `the token works, but the API client may not read vehicles: grant it the "${permissions.read}" (or "${permissions.write}") permission in FleetControl`
-					: status === 404
-						? `${baseUrl} answers, but not as the INVERS OneAPI: check the Base URL`
-						: `reading vehicles failed${status ? ` with HTTP ${status}` : ''}`;
-			return { status: 'Error', message: `REST API: ${why}` };
-		}
+		const result = await testApiClient(this, data);
+		if ('error' in result) return { status: 'Error', message: `REST API: ${result.error}` };
+		results.push(result);
 	}
 
-	if (!checked.length) {
+	if (!results.length) {
 		return {
 			status: 'Error',
 			message: 'Fill in the Client ID and Secret, the event consumer login, or both',
 		};
 	}
-	return { status: 'OK', message: `Connection successful: ${checked.join(' and ')} work` };
+	return { status: 'OK', message: successMessage(results) };
+}
+
+/** "Connection successful: API client works", "… login and API client work (note)". */
+function successMessage(results: PartWorks[]): string {
+	const subjects = results.map((result) => result.works);
+	const verb = subjects.length === 1 ? 'works' : 'work';
+	const notes = results.flatMap((result) => (result.note ? [result.note] : []));
+	return `Connection successful: ${subjects.join(' and ')} ${verb}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+}
+
+async function testEventConsumer(data: ICredentialDataDecryptedObject): Promise<PartResult> {
+	try {
+		const target = amqpTargetFromCredential(data);
+		const connection = await openConnection(target, 'n8n INVERS credential test');
+		await connection.close().catch(() => undefined);
+		return { works: 'event consumer login' };
+	} catch (error) {
+		return { error: (error as Error).message };
+	}
+}
+
+async function testApiClient(
+	context: ICredentialTestFunctions,
+	data: ICredentialDataDecryptedObject,
+): Promise<PartResult> {
+	let baseUrl: string;
+	try {
+		baseUrl = baseUrlOf(data);
+	} catch (error) {
+		if (error instanceof CredentialSettingError) return { error: error.message };
+		throw error;
+	}
+	let token: string;
+	try {
+		token = await getAccessToken(legacyHelpers(context), { ...data, accessToken: '' });
+	} catch (error) {
+		return { error: (error as Error).message };
+	}
+
+	// The token alone does not prove the Base URL is the OneAPI: read one vehicle. A client made
+	// for commands only (INVERS recommends one client per application) may not read vehicles: its
+	// 403 still proves the token works.
+	const url = `${baseUrl}${paths.vehicles}?${listQuery.limit}=1`;
+	let response: { statusCode: number; headers: Record<string, string>; body: unknown };
+	try {
+		response = await context.helpers.request({
+			method: 'GET',
+			uri: url,
+			headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+			json: true,
+			timeout: 30_000,
+			// Never on to another address: the access token would go along.
+			followRedirect: false,
+			followAllRedirects: false,
+			simple: false,
+			resolveWithFullResponse: true,
+		});
+	} catch (error) {
+		const code = (error as { code?: string }).code;
+		return { error: `reading vehicles at ${baseUrl} failed${code ? ` (${code})` : ''}` };
+	}
+	const status = response.statusCode;
+	if (status === 403) {
+		return {
+			works: 'API client',
+			note: `the token works, but this client cannot read vehicles: fine for a client that only sends commands; to read vehicles, grant it "${permissions.read}" (or "${permissions.write}") in FleetControl`,
+		};
+	}
+	if (isRedirectStatus(status)) {
+		const target = redirectTarget(response.headers?.location, url);
+		return {
+			error: `${baseUrl} redirected (HTTP ${status})${target ? ` to ${target}` : ''}: requests and the access token are not sent on to another address. Set the Base URL to the address of the API itself`,
+		};
+	}
+	if (status === 404) {
+		return { error: `${baseUrl} answers, but not as the INVERS OneAPI: check the Base URL` };
+	}
+	if (status < 200 || status >= 300) {
+		return { error: `reading vehicles failed with HTTP ${status}` };
+	}
+	if (!isItemList(response.body)) {
+		const type = response.headers?.['content-type'] ?? 'no content type';
+		return {
+			error: `${baseUrl} answered the vehicle list with HTTP ${status} (${type}) that is not the OneAPI's JSON: check the Base URL (a web page or a proxy answers there)`,
+		};
+	}
+	return { works: 'API client' };
 }
 
 /**
  * A credential test only gets n8n's legacy `request` helper; the token code expects
- * `httpRequest`. This adapts the one call it makes (POST, Basic auth, JSON).
+ * `httpRequest`. This adapts the one call it makes (POST, Basic auth, JSON, no redirects).
  */
 function legacyHelpers(context: ICredentialTestFunctions) {
 	const httpRequest = async (options: IHttpRequestOptions) => {
@@ -88,14 +154,25 @@ function legacyHelpers(context: ICredentialTestFunctions) {
 				headers: options.headers,
 				json: true,
 				timeout: options.timeout,
+				// The client secret goes to the Base URL and nowhere else.
+				followRedirect: false,
+				followAllRedirects: false,
 			});
 		} catch (error) {
-			const failure = error as { statusCode?: number; httpCode?: string; code?: string };
+			const failure = error as {
+				statusCode?: number;
+				httpCode?: string;
+				code?: string;
+				response?: { headers?: Record<string, unknown> };
+			};
 			const status = failure.statusCode ?? Number(failure.httpCode);
+			const location = failure.response?.headers?.location;
 			// Only the fields the token error text reads: the original carries the request, auth included.
 			throw Object.assign(new Error('request failed'), {
 				code: failure.code,
-				response: status ? { status } : undefined,
+				response: status
+					? { status, headers: typeof location === 'string' ? { location } : {} }
+					: undefined,
 			});
 		}
 	};

@@ -117,7 +117,9 @@ describe('amqpTargetFromCredential', () => {
 			hostname: 'api.invers.com',
 			port: 5671,
 		});
-		expect(amqpTargetFromCredential({ amqpTls: false, amqpPort: '' })).toMatchObject({
+		expect(
+			amqpTargetFromCredential({ amqpHost: '127.0.0.1', amqpTls: false, amqpPort: '' }),
+		).toMatchObject({
 			protocol: 'amqp',
 			port: 5672,
 		});

@@ -1,7 +1,14 @@
+import { isIP } from 'node:net';
+
 import type { ChannelModel, Options } from './amqplib';
 import { connect } from './amqplib';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import {
+	ALLOW_UNENCRYPTED_LABEL,
+	allowsUnencrypted,
+	isLoopbackHost,
+} from '../../shared/connectionSecurity';
 import { DEFAULT_AMQP_HOST, DEFAULT_AMQP_PORT } from '../../shared/contract';
 
 /** Seconds between heartbeats: a dead TCP connection is noticed within about two of them. */
@@ -18,11 +25,20 @@ export interface AmqpTarget {
 	password: string;
 }
 
-/** The broker coordinates from the credential: TLS unless turned off (a local broker). */
+/**
+ * The broker coordinates from the credential: TLS unless turned off. Without TLS the event
+ * consumer's password travels readable, so that is allowed to a broker on this machine only, or
+ * when the credential allows unencrypted connections (test setups). Throws AmqpConnectError.
+ */
 export function amqpTargetFromCredential(credentials: ICredentialDataDecryptedObject): AmqpTarget {
 	const tls = credentials.amqpTls !== false;
 	const hostname = String(credentials.amqpHost ?? '').trim() || DEFAULT_AMQP_HOST;
 	const port = Number(credentials.amqpPort) || (tls ? DEFAULT_AMQP_PORT : 5672);
+	if (!tls && !isLoopbackHost(hostname) && !allowsUnencrypted(credentials)) {
+		throw new AmqpConnectError(
+			`"Use TLS" is off for the AMQP host ${hostname}: the event consumer's password would travel unencrypted. INVERS's broker uses TLS on port 5671; turn TLS off only for a broker on this machine, or for a test setup turn on "${ALLOW_UNENCRYPTED_LABEL}"`,
+		);
+	}
 	return {
 		protocol: tls ? 'amqps' : 'amqp',
 		hostname,
@@ -58,7 +74,10 @@ export async function openConnection(
 	try {
 		return await connect(options, {
 			timeout: CONNECTION_TIMEOUT_MS,
-			servername: target.protocol === 'amqps' ? target.hostname : undefined,
+			// TLS server name indication names a host, never an address (RFC 6066): a broker given
+			// by IP address is verified against the address in its certificate instead.
+			servername:
+				target.protocol === 'amqps' && isIP(target.hostname) === 0 ? target.hostname : undefined,
 			// Shown in the RabbitMQ management UI, so an operator can tell whose connection it is.
 			clientProperties: { connection_name: connectionName },
 		});

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import type { NodeOperationError } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { knownValues, paths, readItems } from '../../shared/contract';
+import { knownValues, PathParameterError, paths, readItems } from '../../shared/contract';
 import { oneApiRequest } from '../../shared/transport';
 
 export interface VehicleModelList {
@@ -19,10 +18,18 @@ export async function fetchVehicleModels(
 	telematicsBrand: string,
 	itemIndex?: number,
 ): Promise<VehicleModelList> {
+	let path: string;
+	try {
+		path = paths.availableVehicleModels(telematicsBrand);
+	} catch (error) {
+		if (!(error instanceof PathParameterError)) throw error;
+		throw new NodeOperationError(this.getNode(), error.forField('Telematics Brand'), { itemIndex });
+	}
 	try {
 		const response = await oneApiRequest.call(this, {
 			method: 'GET',
-			path: paths.availableVehicleModels(telematicsBrand),
+			path,
+			expect: 'list',
 			itemIndex,
 		});
 		return { models: readItems(response.body) as IDataObject[], flowId: response.flowId };

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
 
 import { TOKEN_PATH } from '../contract';
-import { normalizeBaseUrl } from './baseUrl';
+import { CredentialSettingError } from '../connectionSecurity';
+import { baseUrlOf } from './baseUrl';
 import { describeTokenFailure, TokenRequestError } from './tokenErrors';
 
 /**
@@ -28,21 +29,27 @@ interface CachedToken {
 const cache = new Map<string, CachedToken>();
 const inFlight = new Map<string, Promise<CachedToken>>();
 
-function cacheKey(credentials: ICredentialDataDecryptedObject): string {
+function cacheKey(baseUrl: string, credentials: ICredentialDataDecryptedObject): string {
 	return createHash('sha256')
-		.update(
-			[normalizeBaseUrl(credentials.baseUrl), credentials.clientId, credentials.clientSecret].join(
-				'\u0000',
-			),
-		)
+		.update([baseUrl, credentials.clientId, credentials.clientSecret].join('\u0000'))
 		.digest('hex');
+}
+
+/** The checked Base URL; a setting that cannot be used fails like a token request would. */
+function tokenBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	try {
+		return baseUrlOf(credentials);
+	} catch (error) {
+		if (error instanceof CredentialSettingError) throw new TokenRequestError(error.message);
+		throw error;
+	}
 }
 
 async function requestToken(
 	helpers: IHttpRequestHelper['helpers'],
 	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string,
 ): Promise<CachedToken> {
-	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
 	let response: { access_token?: unknown; expires_in?: unknown };
 	try {
 		response = (await helpers.httpRequest({
@@ -53,6 +60,9 @@ async function requestToken(
 			headers: { Accept: 'application/json' },
 			json: true,
 			timeout: 30_000,
+			// A redirect would take the client secret to another address, and the token it answers
+			// with would be used: a 3xx is an error naming where it pointed.
+			disableFollowRedirect: true,
 		})) as typeof response;
 	} catch (error) {
 		throw describeTokenFailure(error, baseUrl);
@@ -78,7 +88,8 @@ export async function getAccessToken(
 	helpers: IHttpRequestHelper['helpers'],
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<string> {
-	const key = cacheKey(credentials);
+	const baseUrl = tokenBaseUrl(credentials);
+	const key = cacheKey(baseUrl, credentials);
 	const rejectedToken = credentials.accessToken;
 	const cached = cache.get(key);
 	if (cached && cached.token !== rejectedToken && cached.expiresAt > Date.now()) {
@@ -86,7 +97,7 @@ export async function getAccessToken(
 	}
 	let pending = inFlight.get(key);
 	if (!pending) {
-		pending = requestToken(helpers, credentials).finally(() => inFlight.delete(key));
+		pending = requestToken(helpers, credentials, baseUrl).finally(() => inFlight.delete(key));
 		inFlight.set(key, pending);
 	}
 	const fresh = await pending;

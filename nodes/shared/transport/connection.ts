@@ -4,8 +4,10 @@ import type {
 	ILoadOptionsFunctions,
 	ITriggerFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from './baseUrl';
+import { CredentialSettingError } from '../connectionSecurity';
+import { baseUrlOf } from './baseUrl';
 
 /**
  * The credential a node execution reaches the API with: loaded once per execution context (a
@@ -34,7 +36,15 @@ const contextConnection = new WeakMap<object, Promise<Connection>>();
 
 async function openConnection(context: OneApiContext): Promise<Connection> {
 	const data = await context.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = normalizeBaseUrl(data.baseUrl);
+	let baseUrl: string;
+	try {
+		baseUrl = baseUrlOf(data);
+	} catch (error) {
+		if (!(error instanceof CredentialSettingError)) throw error;
+		throw new NodeOperationError(context.getNode(), error.message, {
+			description: `Correct the field "${error.field}" of the INVERS OneAPI credential. Nothing was sent.`,
+		});
+	}
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,

@@ -10,10 +10,13 @@ import {
 } from '../contract';
 import type { OneApiContext } from './connection';
 import { connection, CREDENTIAL_TYPE, forgetConnection, withCredential } from './connection';
+import type { HttpFailure } from './httpFailure';
 import { failedBeforeSending, isNetworkFailure, readHttpFailure } from './httpFailure';
 import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
 import { rateLimitGateFor, retryDelayMs } from './rateLimit';
+import type { ExpectedBody } from './responseBody';
+import { bodyIsExpected, unexpectedBodyError } from './responseBody';
 import { findTokenRequestError } from './tokenErrors';
 
 /**
@@ -39,6 +42,13 @@ export interface OneApiRequest {
 	idempotent?: boolean;
 	/** A vehicle command: errors say that it may or may not have been carried out. */
 	isCommand?: boolean;
+	/**
+	 * What a successful answer must carry (see ExpectedBody): by default a JSON object, for
+	 * DELETE and PATCH a JSON object or nothing.
+	 */
+	expect?: ExpectedBody;
+	/** What the request is about, for messages: "vehicle JQ7RP". */
+	subject?: string;
 	itemIndex?: number;
 }
 
@@ -57,6 +67,8 @@ export interface TransportSettings {
 	maxRetries: number;
 	/** Total time one request may spend waiting for rate limits before it fails. */
 	maxRateLimitWaitMs: number;
+	/** 429 answers one request may wait out before it fails, whatever they ask to wait. */
+	maxRateLimitRetries: number;
 	/** First back-off delay; it doubles per retry, with jitter. */
 	retryBaseDelayMs: number;
 }
@@ -65,6 +77,7 @@ export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
 	timeoutMs: 30_000,
 	maxRetries: 3,
 	maxRateLimitWaitMs: 120_000,
+	maxRateLimitRetries: 10,
 	retryBaseDelayMs: 500,
 };
 
@@ -100,6 +113,7 @@ function rateLimitExceededError(
 	context: OneApiContext,
 	request: FailedRequest,
 	waitedMs: number,
+	answers: number,
 	flowId: string | undefined,
 ): NodeApiError {
 	return new NodeApiError(
@@ -107,7 +121,7 @@ function rateLimitExceededError(
 		{ status: 429, request: `${request.method} ${request.path}`, flow_id: flowId ?? null },
 		{
 			message: 'The INVERS OneAPI rate limit stayed exceeded',
-			description: `Waited ${Math.round(waitedMs / 1000)} s in total for the rate limit to reset without success. Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
+			description: `Got ${answers} "too many requests" answers and waited ${Math.round(waitedMs / 1000)} s in total for the rate limit to reset without success. Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},
@@ -127,8 +141,12 @@ export async function oneApiRequest<T = unknown>(
 		method: request.method,
 		path: request.path,
 		isCommand: request.isCommand,
+		subject: request.subject,
 		itemIndex: request.itemIndex,
 	};
+	const expectedBody =
+		request.expect ??
+		(request.method === 'DELETE' || request.method === 'PATCH' ? 'objectOrNothing' : 'object');
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -145,9 +163,11 @@ export async function oneApiRequest<T = unknown>(
 	};
 
 	let rateLimitWaitedMs = 0;
+	let rateLimitAnswers = 0;
 	for (let attempt = 0; ; attempt++) {
 		rateLimitWaitedMs += await gate.acquire(settings.maxRateLimitWaitMs - rateLimitWaitedMs);
-		let failure;
+		let answer: { body: T; statusCode: number; headers: Record<string, string> } | undefined;
+		let failure: HttpFailure | undefined;
 		try {
 			const response = (await withCredential(credentials, async (credentialsDecrypted) =>
 				this.helpers.httpRequestWithAuthentication.call(
@@ -157,15 +177,12 @@ export async function oneApiRequest<T = unknown>(
 					credentialsDecrypted && { credentialsDecrypted },
 				),
 			)) as { body: T; statusCode: number; headers: unknown };
-			const headers = lowerCaseHeaders(response.headers);
-			gate.observe(headers);
-			return {
+			answer = {
 				body: response.body,
 				statusCode: response.statusCode,
-				flowId: headers[FLOW_ID_HEADER],
-				etag: headers.etag,
-				headers,
+				headers: lowerCaseHeaders(response.headers),
 			};
+			gate.observe(answer.headers);
 		} catch (error) {
 			const tokenError = findTokenRequestError(error);
 			failure = readHttpFailure(error);
@@ -186,13 +203,37 @@ export async function oneApiRequest<T = unknown>(
 			gate.release();
 		}
 
+		if (answer) {
+			// A 2xx that is not what the operation reads (a proxy's web page, an empty body) is
+			// an error, never output: not retried either, the same proxy would answer again.
+			if (!bodyIsExpected(answer.body, expectedBody)) {
+				throw unexpectedBodyError(this.getNode(), answer, failedRequest, expectedBody);
+			}
+			return {
+				...answer,
+				flowId: answer.headers[FLOW_ID_HEADER],
+				etag: answer.headers.etag,
+			};
+		}
+		failure = failure as HttpFailure;
 		const flowId = failure.headers[FLOW_ID_HEADER];
 		if (failure.status === 429) {
-			// A 429 was not executed: every request, commands included, may wait and go again.
+			// A 429 was not executed: every request, commands included, may wait and go again, a
+			// bounded number of times (an API answering "retry after 0 s" must not be hammered).
+			rateLimitAnswers++;
 			const delay = retryDelayMs(failure.headers);
 			gate.exhaustedUntil(Date.now() + delay);
-			if (rateLimitWaitedMs + delay > settings.maxRateLimitWaitMs) {
-				throw rateLimitExceededError(this, failedRequest, rateLimitWaitedMs + delay, flowId);
+			if (
+				rateLimitAnswers > settings.maxRateLimitRetries ||
+				rateLimitWaitedMs + delay > settings.maxRateLimitWaitMs
+			) {
+				throw rateLimitExceededError(
+					this,
+					failedRequest,
+					rateLimitWaitedMs + delay,
+					rateLimitAnswers,
+					flowId,
+				);
 			}
 			await sleep(delay);
 			rateLimitWaitedMs += delay;
@@ -227,7 +268,12 @@ export async function* paginate(
 	do {
 		const qs: IDataObject = { ...request.qs, [listQuery.limit]: pageSize };
 		if (pageToken) qs[listQuery.pageToken] = pageToken;
-		const response = await oneApiRequest.call(this, { ...request, method: 'GET', qs });
+		const response = await oneApiRequest.call(this, {
+			...request,
+			method: 'GET',
+			qs,
+			expect: 'list',
+		});
 		yield { items: readItems(response.body) as IDataObject[], flowId: response.flowId };
 		pageToken = readNextPageToken(response.body);
 		// A server that hands out the same cursor twice would loop forever: stop instead.

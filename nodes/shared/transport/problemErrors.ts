@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { permissions, problemTypes } from '../contract';
 import type { HttpFailure } from './httpFailure';
+import { isRedirectStatus, redirectTarget } from './redirect';
 
 /** The problem JSON INVERS answers errors with [doc]; every field optional: read tolerantly. */
 export interface Problem {
@@ -18,7 +19,26 @@ export interface FailedRequest {
 	path: string;
 	/** A command or other physical action: a failure after sending may still have acted. */
 	isCommand?: boolean;
+	/** What was asked for, named in "not found" messages: "vehicle JQ7RP". */
+	subject?: string;
 	itemIndex?: number;
+}
+
+/** Longest problem detail shown; a longer one (a stack trace, a page) is cut. */
+export const MAX_DETAIL_LENGTH = 1000;
+
+function capDetail(detail: string | undefined): string | undefined {
+	if (detail === undefined || detail.length <= MAX_DETAIL_LENGTH) return detail;
+	return `${detail.slice(0, MAX_DETAIL_LENGTH)}… [cut: ${detail.length - MAX_DETAIL_LENGTH} more characters]`;
+}
+
+/** A 404, or a problem saying that what the request names does not exist. */
+function isNotFound(status: number, type: string | undefined): boolean {
+	return (
+		status === 404 ||
+		type === problemTypes.resourceNotFound ||
+		type === problemTypes.referencedResourceNotFound
+	);
 }
 
 function parseProblem(body: unknown): Problem | undefined {
@@ -39,22 +59,9 @@ function parseProblem(body: unknown): Problem | undefined {
 		type: text('type'),
 		title: text('title'),
 		status: typeof problem.status === 'number' ? problem.status : undefined,
-		detail: text('detail') ?? text('message'),
+		detail: capDetail(text('detail') ?? text('message')),
 		flow_id: text('flow_id'),
 	};
-}
-
-/** " to <origin/path>" of a Location header; its query is left out (it may carry a secret). */
-function redirectTarget(location: string | undefined): string {
-	if (!location) return '';
-	try {
-		const url = new URL(location, 'https://relative.invalid');
-		return url.origin === 'https://relative.invalid'
-			? ` to ${url.pathname}`
-			: ` to ${url.origin}${url.pathname}`;
-	} catch {
-		return '';
-	}
 }
 
 function looksLikeHtml(body: unknown): boolean {
@@ -156,10 +163,11 @@ export function problemToNodeApiError(
 				: 'The INVERS OneAPI could not be reached';
 			description = `${code} on ${request.method} ${request.path}. ${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
 		}
-	} else if (status >= 300 && status < 400) {
+	} else if (isRedirectStatus(status)) {
+		const target = redirectTarget(failure.headers.location);
 		message = `The INVERS OneAPI answered with a redirect (HTTP ${status})`;
 		description = joinDescription([
-			`${request.method} ${request.path} was redirected${redirectTarget(failure.headers.location)}.`,
+			`${request.method} ${request.path} was redirected${target ? ` to ${target}` : ''}.`,
 			'Requests, and the access token with them, are not sent on to another address: set the Base URL of the credential to the address of the API.',
 			request.isCommand
 				? 'The command may or may not have been carried out: check the latest vehicle state before sending it again.'
@@ -174,7 +182,10 @@ export function problemToNodeApiError(
 			flowText,
 		]);
 	} else {
-		message = problem?.title ?? DEFAULT_TITLES[status] ?? `HTTP ${status}`;
+		const title = problem?.title ?? DEFAULT_TITLES[status] ?? `HTTP ${status}`;
+		// "Resource not found" alone does not say which: the message names what was asked for.
+		message =
+			request.subject && isNotFound(status, problem?.type) ? `${title}: ${request.subject}` : title;
 		description = joinDescription([
 			problem?.detail,
 			hintFor(problem?.type, request),

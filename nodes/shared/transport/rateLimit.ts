@@ -2,24 +2,33 @@ import { sleep } from 'n8n-workflow';
 
 import { rateLimitHeaders } from '../contract';
 
-/** Wait assumed when a 429 names no time (the contract promises a header; be safe anyway). */
-const DEFAULT_RETRY_DELAY_MS = 1_000;
-
 /**
- * How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date) or, failing that,
- * `X-Rate-Limit-Reset` (UTC epoch seconds).
+ * Shortest wait after a 429, also when no time is named (the contract promises a header; be safe
+ * anyway). A computed wait of zero or less (`Retry-After: 0`, a reset already past by this
+ * machine's clock) would send the request again at once, and again: at least this long.
  */
-export function retryDelayMs(headers: Record<string, string>, now = Date.now()): number {
+export const MIN_RETRY_DELAY_MS = 1_000;
+
+/** The wait a 429 names, if it names one. */
+function namedDelayMs(headers: Record<string, string>, now: number): number | undefined {
 	const retryAfter = headers[rateLimitHeaders.retryAfter];
 	if (retryAfter !== undefined && retryAfter !== '') {
 		const seconds = Number(retryAfter);
-		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		if (Number.isFinite(seconds)) return seconds * 1000;
 		const date = Date.parse(retryAfter);
-		if (!Number.isNaN(date)) return Math.max(0, date - now);
+		if (!Number.isNaN(date)) return date - now;
 	}
 	const reset = Number(headers[rateLimitHeaders.reset]);
-	if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
-	return DEFAULT_RETRY_DELAY_MS;
+	if (Number.isFinite(reset) && reset > 0) return reset * 1000 - now;
+	return undefined;
+}
+
+/**
+ * How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date) or, failing that,
+ * `X-Rate-Limit-Reset` (UTC epoch seconds); never less than MIN_RETRY_DELAY_MS.
+ */
+export function retryDelayMs(headers: Record<string, string>, now = Date.now()): number {
+	return Math.max(MIN_RETRY_DELAY_MS, namedDelayMs(headers, now) ?? MIN_RETRY_DELAY_MS);
 }
 
 /** How often a request that waits for an answer of the requests under way looks again. */

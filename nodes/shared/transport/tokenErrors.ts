@@ -1,3 +1,7 @@
+import { TOKEN_PATH } from '../contract';
+import { readHttpFailure } from './httpFailure';
+import { isRedirectStatus, redirectTarget } from './redirect';
+
 /**
  * A token request that failed. n8n wraps it (as `cause`) in its own error; the transport finds it
  * there by this class and reports it as a credential problem instead of a failed API call.
@@ -30,6 +34,15 @@ export function describeTokenFailure(error: unknown, baseUrl: string): TokenRequ
 		failure?.response?.status ?? failure?.cause?.response?.status ?? failure?.httpCode,
 	);
 	const code = failure?.code ?? failure?.cause?.code;
+	if (isRedirectStatus(status)) {
+		const target = redirectTarget(
+			readHttpFailure(error).headers.location,
+			`${baseUrl}${TOKEN_PATH}`,
+		);
+		return new TokenRequestError(
+			`The token endpoint at ${baseUrl} redirected (HTTP ${status})${target ? ` to ${target}` : ''}. The client secret is not sent on to another address: set the Base URL of the credential to the address of the API itself.`,
+		);
+	}
 	if (status === 400 || status === 401) {
 		return new TokenRequestError(
 			`INVERS rejected the Client ID or Client Secret (HTTP ${status} from ${baseUrl}). Check both in FleetControl under API clients; Client IDs often contain '#', copy them whole.`,
