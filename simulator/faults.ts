@@ -1,12 +1,21 @@
 /**
  * Injected faults for resilience tests: a rule matches requests by method and path and answers
- * them with an error, a gateway HTML page, a redirect, a delay, a dropped connection or a 429
- * instead of (or after) handling them for real.
+ * them with an error, a gateway HTML page, a redirect, a delay, a dropped connection, a 429 or
+ * any raw body (a proxy's page with 200, an empty body) instead of (or after) handling them for
+ * real.
  */
 import { TOKEN_PATH } from '../nodes/shared/contract';
 import type { FaultKind, FaultRule } from './types';
 
-const KINDS: readonly FaultKind[] = ['status', 'html', 'slow', 'drop', 'rate-limit', 'redirect'];
+const KINDS: readonly FaultKind[] = [
+	'status',
+	'html',
+	'slow',
+	'drop',
+	'rate-limit',
+	'redirect',
+	'body',
+];
 const TOKEN_PATHNAME = TOKEN_PATH.split('?')[0];
 
 interface ActiveRule {
@@ -81,6 +90,8 @@ export function faultRuleProblem(input: unknown): string | undefined {
 		'retryAfterSeconds',
 		'executeBeforeFault',
 		'location',
+		'body',
+		'contentType',
 	];
 	const unknown = Object.keys(rule).find((key) => !allowed.includes(key));
 	if (unknown) return `unknown property '${unknown}'`;
@@ -112,7 +123,7 @@ export function faultRuleProblem(input: unknown): string | undefined {
 	) {
 		return 'status must be an HTTP status code';
 	}
-	for (const key of ['problemType', 'detail', 'location'] as const) {
+	for (const key of ['problemType', 'detail', 'location', 'body', 'contentType'] as const) {
 		if (rule[key] !== undefined && typeof rule[key] !== 'string') return `${key} must be a string`;
 	}
 	for (const key of ['delayMs', 'retryAfterSeconds'] as const) {

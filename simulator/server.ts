@@ -4,7 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { DEFAULT_BASE_URL, FLOW_ID_HEADER, problemTypes } from '../nodes/shared/contract';
+import {
+	DEFAULT_BASE_URL,
+	FLOW_ID_HEADER,
+	problemTypes,
+	rateLimitHeaders,
+} from '../nodes/shared/contract';
 import { authenticateBearer, requirePermission } from './auth';
 import { handleControl, isControlPath } from './control';
 import { type Reply, type RequestContext, problemReply, readBody, writeReply } from './http';
@@ -81,10 +86,22 @@ async function applyFault(
 			const target = fault.location ?? new URL(req.url ?? '/', DEFAULT_BASE_URL).href;
 			return writeReply(res, { status: fault.status ?? 301, headers: { Location: target } });
 		}
-		case 'rate-limit':
-			// Only Retry-After, no X-Rate-Limit-* headers: the contract allows either.
+		case 'rate-limit': {
+			// Only Retry-After, no X-Rate-Limit-* headers: the contract allows either. The value is
+			// sent as given, 0 included (what a misbehaving API or proxy may send).
 			sim.stats.rateLimited++;
-			return writeReply(res, problemReply(tooManyRequests(fault.retryAfterSeconds ?? 1), flowId));
+			const seconds = fault.retryAfterSeconds ?? 1;
+			const reply = problemReply(tooManyRequests(seconds), flowId);
+			return writeReply(res, {
+				...reply,
+				headers: { ...reply.headers, [rateLimitHeaders.retryAfter]: String(seconds) },
+			});
+		}
+		case 'body':
+			// writeReply answers text only with a Content-Type: write this one as it is.
+			if (fault.contentType) res.setHeader('Content-Type', fault.contentType);
+			res.writeHead(fault.status ?? 200).end(fault.body ?? '');
+			return;
 		case 'status': {
 			const status = fault.status ?? 500;
 			if (status === 429) sim.stats.rateLimited++;

@@ -86,7 +86,7 @@ export interface SimulatorOptions extends SimulatorConfig {
 	pageTokenField: PageTokenField;
 }
 
-export type FaultKind = 'status' | 'html' | 'slow' | 'drop' | 'rate-limit' | 'redirect';
+export type FaultKind = 'status' | 'html' | 'slow' | 'drop' | 'rate-limit' | 'redirect' | 'body';
 
 export interface FaultRule {
 	method?: string;
@@ -103,7 +103,12 @@ export interface FaultRule {
 	/** For 'status': the problem's detail text. */
 	detail?: string;
 	delayMs?: number;
+	/** For 'rate-limit': the `Retry-After` seconds (0 allowed: a broken or skewed API). */
 	retryAfterSeconds?: number;
+	/** For 'body': the raw body answered with `status` (default 200); may be empty. */
+	body?: string;
+	/** For 'body': its Content-Type (none when left out). */
+	contentType?: string;
 	/** For 'redirect': where to (default the same path on https://api.invers.com). */
 	location?: string;
 	/** Handle the request for real first, then answer the fault (proves non-retry of commands). */

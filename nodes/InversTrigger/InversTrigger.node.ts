@@ -64,8 +64,13 @@ export class InversTrigger implements INodeType {
 				logger: this.logger,
 				// Through the shared transport: rate-limit pacing, safe retries, problem-JSON errors.
 				fetchVehicle: async (vehicleId) =>
-					(await oneApiRequest.call(this, { method: 'GET', path: paths.vehicle(vehicleId) }))
-						.body as IDataObject,
+					(
+						await oneApiRequest.call(this, {
+							method: 'GET',
+							path: paths.vehicle(vehicleId),
+							subject: `vehicle ${vehicleId}`,
+						})
+					).body as IDataObject,
 				onManualEmit: () => void session.cancelConsumers(),
 			},
 			manual,

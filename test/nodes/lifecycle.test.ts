@@ -138,8 +138,11 @@ describe('Add Vehicle', () => {
 	])(
 		'unknown %s: referenced-resource-not-found, with what to check',
 		async (_case, overrides, field) => {
-			const { error } = await lifecycle('vehicle', 'add', addParameters(overrides));
-			expect(error?.message).toBe('Referenced resource not found');
+			const parameters = addParameters(overrides);
+			const { error } = await lifecycle('vehicle', 'add', parameters);
+			expect(error?.message).toBe(
+				`Referenced resource not found: telematics unit ${String(parameters.telematicsUnitId)} (CLOUDBOXX) with vehicle model ${String(parameters.vehicleModelId)}`,
+			);
 			expect(error?.httpCode).toBe('400');
 			expect(error?.description).toContain(field);
 			expect(error?.description).toContain('check those IDs');
@@ -173,7 +176,9 @@ describe('Add Vehicle', () => {
 		});
 		expect(items[1].json.error).toContain('The field "VIN" holds "NOT-A-VIN"');
 		expect(items[2].json).toMatchObject({
-			error: 'Referenced resource not found',
+			error: expect.stringMatching(
+				/^Referenced resource not found: telematics unit CBX-99999999 \(CLOUDBOXX\)/,
+			),
 			details: { problemType: problemTypes.referencedResourceNotFound },
 		});
 		expect(items[3].json).toMatchObject({

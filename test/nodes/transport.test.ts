@@ -262,7 +262,7 @@ describe('items', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.id).toBe(ids[0]);
 		expect(items[1].json).toEqual({
-			error: 'Resource not found',
+			error: 'Resource not found: vehicle GONE1',
 			details: {
 				description: expect.stringContaining('No vehicle with this ID'),
 				httpCode: '404',
@@ -288,7 +288,7 @@ describe('items', () => {
 		expect(items.map((item) => item.json.id)).toEqual([ids[0]]);
 		expect(errorItems).toHaveLength(1);
 		expect(errorItems[0].json).toMatchObject({
-			error: 'Resource not found',
+			error: 'Resource not found: vehicle GONE1',
 			details: { httpCode: '404', flow_id: expect.any(String) },
 		});
 	});

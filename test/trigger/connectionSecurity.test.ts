@@ -110,7 +110,7 @@ describe('AMQP with TLS', () => {
 	});
 });
 
-describe('Include Vehicle with a vehicle ID from an event', () => {
+describe('Include Vehicle: what goes into the path, what comes back', () => {
 	const bed = useTriggerTestBed();
 	let sim: Simulator;
 	beforeEach(async () => {
@@ -151,4 +151,27 @@ describe('Include Vehicle with a vehicle ID from an event', () => {
 		},
 		30000,
 	);
+
+	it('a vehicle answered with a web page is reported on the item, not passed on as the vehicle', async () => {
+		const [vehicleId] = sim.vehicleIds();
+		sim.faults.add({ kind: 'html', status: 200, method: 'GET', path: '^/vehicles/' });
+		const trigger = await bed.start(
+			{ queues: bed.broker.states, includeVehicle: true, options: { prefetch: 1 } },
+			'success',
+			{
+				credentials: {
+					baseUrl: sim.url,
+					clientId: DEMO_CLIENT.clientId,
+					clientSecret: DEMO_CLIENT.clientSecret,
+				},
+			},
+		);
+		await bed.broker.publisher.publish(stateRecorded(vehicleId));
+		await trigger.waitForExecutions(1);
+		const item = trigger.executions[0].items[0];
+		expect(item.vehicle).toBeNull();
+		expect(String(item.enrichmentError ?? item.enrichment_error)).toMatch(
+			/answered HTTP 200 \(text\/html; charset=utf-8\) with a web page instead of the JSON object/,
+		);
+	}, 30000);
 });

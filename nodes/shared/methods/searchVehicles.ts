@@ -23,7 +23,12 @@ export async function searchVehicles(
 	const qs: IDataObject = { [listQuery.limit]: SEARCH_PAGE_SIZE };
 	if (filter) qs[listQuery.search] = filter;
 	if (paginationToken) qs[listQuery.pageToken] = paginationToken;
-	const response = await oneApiRequest.call(this, { method: 'GET', path: paths.vehicles, qs });
+	const response = await oneApiRequest.call(this, {
+		method: 'GET',
+		path: paths.vehicles,
+		qs,
+		expect: 'list',
+	});
 	const vehicles = readItems(response.body) as IDataObject[];
 	return {
 		results: vehicles.map((vehicle) => ({

@@ -42,7 +42,7 @@ function looksLikeHtml(body: unknown): boolean {
 function describeBody(body: unknown): string {
 	if (isNothing(body)) return 'an empty body';
 	if (looksLikeHtml(body)) return 'a web page';
-	if (typeof body === 'string' || Buffer.isBuffer(body)) return 'text that is not JSON';
+	if (typeof body === 'string' || Buffer.isBuffer(body)) return 'text';
 	if (Array.isArray(body)) return 'a JSON list';
 	if (isJsonObject(body)) return 'a JSON object without "items"';
 	return `the JSON value ${JSON.stringify(body).slice(0, 40)}`;

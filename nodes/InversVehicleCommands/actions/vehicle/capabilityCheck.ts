@@ -18,6 +18,7 @@ async function readCommandCapabilities(
 	const response = await oneApiRequest.call(context, {
 		method: 'GET',
 		path: paths.vehicle(vehicleId),
+		subject: `vehicle ${vehicleId}`,
 		itemIndex,
 	});
 	const capabilities = ((response.body as IDataObject)?.capabilities ?? {}) as IDataObject;

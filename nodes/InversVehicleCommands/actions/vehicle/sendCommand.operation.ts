@@ -57,6 +57,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		path: paths.vehicleCommand(vehicleId, pathSegment),
 		idempotent: false,
 		isCommand: true,
+		subject: `vehicle ${vehicleId}`,
 		itemIndex,
 	});
 	const result: IDataObject = {

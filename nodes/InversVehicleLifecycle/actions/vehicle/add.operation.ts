@@ -88,6 +88,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		path: paths.vehicles,
 		body: body as unknown as IDataObject,
 		idempotent: false,
+		// A unit or model INVERS does not know: the message names what was asked for.
+		subject: `telematics unit ${body.telematics_unit_id} (${body.telematics_brand}) with vehicle model ${body.vehicle_model_id}`,
 		itemIndex,
 	});
 	// The vehicle includes its setup status: setup runs asynchronously and the vehicle takes

@@ -55,6 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const response = await oneApiRequest.call(this, {
 			method: 'DELETE',
 			path: paths.vehicle(vehicleId),
+			subject: `vehicle ${vehicleId}`,
 			itemIndex,
 		});
 		return {

@@ -42,6 +42,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const response = await oneApiRequest.call(this, {
 		method: 'GET',
 		path: paths.latestVehicleState(vehicleId),
+		subject: `vehicle ${vehicleId}`,
 		itemIndex,
 	});
 	const state = simplify ? simplifyVehicleState(response.body) : (response.body as IDataObject);

@@ -30,6 +30,7 @@ export function partExecute(part: string) {
 		const response = await oneApiRequest.call(this, {
 			method: 'GET',
 			path: paths.vehicle(vehicleId),
+			subject: `vehicle ${vehicleId}`,
 			itemIndex,
 		});
 		const vehicle = response.body as IDataObject;

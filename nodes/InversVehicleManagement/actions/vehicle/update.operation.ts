@@ -138,6 +138,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const current = await oneApiRequest.call(this, {
 				method: 'GET',
 				path: paths.vehicle(vehicleId),
+				subject: `vehicle ${vehicleId}`,
 				itemIndex,
 			});
 			newTags = applyTags((current.body as IDataObject).tags, tagsMode, tags);
@@ -162,6 +163,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			path: paths.vehicle(vehicleId),
 			body,
 			headers: ifMatch ? { 'If-Match': ifMatch } : {},
+			subject: `vehicle ${vehicleId}`,
 			// An update sets absolute values, so sending it twice leaves the same vehicle.
 			idempotent: true,
 			itemIndex,

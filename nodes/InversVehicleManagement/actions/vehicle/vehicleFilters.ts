@@ -31,8 +31,11 @@ export function readFilters(raw: IDataObject): VehicleFilters {
 			typeof customField.name === 'string' && customField.name.trim() !== ''
 				? customField.name.trim()
 				: undefined,
+		// An empty value matches any value, as the field's hint says: only whether the field exists.
 		customFieldValue:
-			customField.value === undefined || customField.value === null
+			customField.value === undefined ||
+			customField.value === null ||
+			String(customField.value).trim() === ''
 				? undefined
 				: String(customField.value),
 	};
@@ -53,11 +56,17 @@ export function matchesFilters(vehicle: IDataObject, filters: VehicleFilters): b
 		if (!tags.includes(filters.tag)) return false;
 	}
 	if (filters.customFieldName) {
-		const fields = (vehicle.custom_fields ?? {}) as IDataObject;
-		if (!(filters.customFieldName in fields)) return false;
+		const fields = vehicle.custom_fields;
+		// Own fields only: "constructor" or "toString" are not fields of every vehicle.
+		if (
+			!fields ||
+			typeof fields !== 'object' ||
+			!Object.prototype.hasOwnProperty.call(fields, filters.customFieldName)
+		)
+			return false;
 		if (
 			filters.customFieldValue !== undefined &&
-			String(fields[filters.customFieldName]) !== filters.customFieldValue
+			String((fields as IDataObject)[filters.customFieldName]) !== filters.customFieldValue
 		)
 			return false;
 	}
