@@ -20,6 +20,12 @@ export const DEFAULT_CLIENTS: ClientDefinition[] = [
 		clientSecret: 'nocommands-secret',
 		permissions: [permissions.write, permissions.read],
 	},
+	// Least privilege for an application that only sends commands, as INVERS recommends.
+	{
+		clientId: 'commands#client',
+		clientSecret: 'commands-secret',
+		permissions: [permissions.commands],
+	},
 ];
 
 export const DEFAULT_OPTIONS: SimulatorOptions = {

@@ -1,0 +1,56 @@
+import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
+import { runCredentialTest } from '../harness/credentialTest';
+import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
+import { runNode } from '../harness/workflowRunner';
+import { sendCommandParameters } from './commandsTestKit';
+
+/** The REST part of the credential test (the AMQP part runs against RabbitMQ in test/trigger). */
+const sim = useSimulator({ fleetSize: 3 });
+beforeEach(() => {
+	sim().faults.clear();
+	clearAccessTokenCache();
+});
+
+const client = (clientId: string, clientSecret: string) =>
+	runCredentialTest({ baseUrl: sim().url, clientId, clientSecret });
+
+describe('credential test of the API client', () => {
+	test('without an AMQP login the success message reads as a sentence', async () => {
+		expect(await client('demo#client', 'demo-secret')).toEqual({
+			status: 'OK',
+			message: 'Connection successful: API client works',
+		});
+	});
+
+	test('a client for commands only passes: its token works, it cannot read vehicles', async () => {
+		const result = await client('commands#client', 'commands-secret');
+		expect(result).toEqual({
+			status: 'OK',
+			message:
+				'Connection successful: API client works (the token works, but this client cannot read vehicles: fine for a client that only sends commands; to read vehicles, grant it "vehicles.ro" (or "vehicles") in FleetControl)',
+		});
+		// And it does what it is for: a command goes through with the same credential.
+		const { error, items } = await runNode({
+			node: 'inversVehicleCommands',
+			parameters: sendCommandParameters(sim().vehicleIds()[0], 'DRAW_ATTENTION'),
+			credentials: simulatorCredentials(sim(), 'commands#client', 'commands-secret'),
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ command: 'DRAW_ATTENTION', skipped: false });
+	});
+
+	test('a wrong secret still fails', async () => {
+		const result = await client('commands#client', 'not-the-secret');
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^REST API: INVERS rejected the Client ID or Client Secret/);
+	});
+
+	test('a Base URL that answers the vehicle list with a web page is not the OneAPI', async () => {
+		sim().faults.add({ kind: 'html', status: 200, method: 'GET', path: '^/vehicles$' });
+		const result = await client('demo#client', 'demo-secret');
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(
+			/^REST API: http:\/\/127\.0\.0\.1:\d+ answered the vehicle list with HTTP 200 \(text\/html; charset=utf-8\) that is not the OneAPI's JSON: check the Base URL/,
+		);
+	});
+});
