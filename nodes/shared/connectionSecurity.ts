@@ -23,7 +23,10 @@ export function allowsUnencrypted(credentials: Record<string, unknown>): boolean
  * resolves to can change, the rule must not.
  */
 export function isLoopbackHost(host: string): boolean {
-	const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+	const name = host
+		.trim()
+		.toLowerCase()
+		.replace(/^\[(.*)\]$/, '$1');
 	if (name === 'localhost') return true;
 	if (isIP(name) === 4) return name.startsWith('127.');
 	if (isIP(name) === 6) return name === '::1' || name === '0:0:0:0:0:0:0:1';

@@ -6,7 +6,6 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { CredentialSettingError } from './connectionSecurity';
 import { isItemList, listQuery, paths, permissions } from './contract';
 import { getAccessToken } from './transport/accessToken';
 import { baseUrlOf } from './transport/baseUrl';
@@ -78,8 +77,8 @@ async function testApiClient(
 	try {
 		baseUrl = baseUrlOf(data);
 	} catch (error) {
-		if (error instanceof CredentialSettingError) return { error: error.message };
-		throw error;
+		// A CredentialSettingError: the message names the field and what is allowed.
+		return { error: (error as Error).message };
 	}
 	let token: string;
 	try {

@@ -17,6 +17,7 @@ import path from 'node:path';
 
 import { sandboxCredential } from './credential';
 import { sandboxPostgresCredential } from './postgresCredential';
+import { sandboxWebhookSecret, webhookAuthCredential } from './webhookAuth';
 import { ensureN8nInstalled } from './install';
 import { installPackage, n8nCli, OWNER, ownerSession, startN8n } from './n8nInstance';
 import type { RunningN8n } from './n8nInstance';
@@ -119,7 +120,16 @@ async function main() {
 	const credentialFile = path.join(userFolder, 'sandbox-credential.json');
 	writeFileSync(
 		credentialFile,
-		JSON.stringify([sandboxCredential(simulatorUrl), sandboxPostgresCredential()], null, 2),
+		JSON.stringify(
+			[
+				sandboxCredential(simulatorUrl),
+				sandboxPostgresCredential(),
+				// Example 4's webhook secret: generated on the first start, kept afterwards.
+				webhookAuthCredential(sandboxWebhookSecret(userFolder)),
+			],
+			null,
+			2,
+		),
 	);
 	console.log('Importing the credential and the example workflows …');
 	await n8nCli(instance, ['import:credentials', `--input=${credentialFile}`]);

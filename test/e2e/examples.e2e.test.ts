@@ -8,6 +8,13 @@
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import { sandboxPostgresCredential } from '../../scripts/sandbox/postgresCredential';
+import {
+	UNLOCK_WEBHOOK_PATH,
+	WEBHOOK_AUTH_HEADER,
+	generateWebhookSecret,
+	unlockWebhookHeaders,
+	webhookAuthCredential,
+} from '../../scripts/sandbox/webhookAuth';
 import type { EventSimulator } from './harness';
 import {
 	EXAMPLE_IDS,
@@ -18,6 +25,7 @@ import {
 	tempDir,
 	dropDatabase,
 	executeWorkflow,
+	executionRun,
 	importCredentials,
 	importWorkflows,
 	inversCredential,
@@ -57,6 +65,8 @@ describeE2e('the example workflows in n8n 2.41', () => {
 	let n8n: RunningN8n | undefined;
 	let cookie: string;
 	const alerts = new Receiver();
+	/** Example 4's webhook secret, generated as `npm start` generates the sandbox's. */
+	const webhookSecret = generateWebhookSecret();
 	/** Vehicle ids of every VehicleChanged the simulator published, in order. */
 	const changed: string[] = [];
 
@@ -77,6 +87,7 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		await importCredentials(instance, [
 			inversCredential(events.sim.url),
 			sandboxPostgresCredential(DATABASE),
+			webhookAuthCredential(webhookSecret),
 		]);
 		const dir = tempDir('workflows');
 		writeWorkflows(
@@ -205,11 +216,7 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		sim.setVehicleState(car, { ignition: 'OFF', central_lock: 'LOCKED', driving_enabled: false });
 		const commandsBefore = sim.stats.commandsReceived.length;
 
-		const response = await fetch(`${n8n!.url}/webhook/invers-unlock`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ vehicle_id: car }),
-		});
+		const response = await unlock(car);
 		const body = (await response.json()) as Record<string, unknown>;
 
 		expect(response.status).toBe(200);
@@ -226,27 +233,79 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		expect(sim.getVehicleState(car)!.central_lock.value).toBe('UNLOCKED');
 	});
 
-	it('4. unlock on booking: refuses a vehicle without the capability, sending nothing', async () => {
+	/** Example 4's webhook, called with the secret header unless other headers are given. */
+	const unlock = (vehicleId: string, headers = unlockWebhookHeaders(webhookSecret)) =>
+		fetch(`${n8n!.url}/webhook/${UNLOCK_WEBHOOK_PATH}`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ vehicle_id: vehicleId }),
+		});
+
+	it("4. unlock on booking: a call without the secret gets n8n's bare 403 and runs nothing", async () => {
+		const { sim } = events;
+		const car = sim.vehicleIds()[0];
+		const requestsBefore = JSON.stringify(sim.stats.requests);
+		const commandsBefore = sim.stats.commandsReceived.length;
+		const executionsBefore = (await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.unlockOnBooking))
+			.length;
+
+		const attempts: Array<Record<string, string>> = [
+			{ 'content-type': 'application/json' },
+			{ 'content-type': 'application/json', [WEBHOOK_AUTH_HEADER]: `${webhookSecret}x` },
+			{ 'content-type': 'application/json', [WEBHOOK_AUTH_HEADER]: '' },
+		];
+		for (const headers of attempts) {
+			for (const vehicleId of [car, 'NOSUCH1']) {
+				const response = await unlock(vehicleId, headers);
+				const text = await response.text();
+				expect(response.status).toBe(403);
+				// Nothing about the vehicle: the same answer for a real and an unknown ID.
+				expect(text).toBe('Authorization data is wrong!');
+			}
+		}
+
+		expect(sim.stats.commandsReceived.length).toBe(commandsBefore);
+		expect(JSON.stringify(sim.stats.requests)).toBe(requestsBefore);
+		expect((await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.unlockOnBooking)).length).toBe(
+			executionsBefore,
+		);
+	});
+
+	it('4. unlock on booking: an unknown vehicle and one without the capability get the same refusal; the reason stays in the execution', async () => {
 		const { sim } = events;
 		const moped = sim
 			.vehicleIds()
 			.find((id) => sim.getVehicle(id)!.master_data.vehicle_type === 'MOPED');
-		if (!moped) return; // The seeded fleet has mopeds; guard against a changed seed.
+		expect(moped).toBeDefined();
 		const commandsBefore = sim.stats.commandsReceived.length;
 
-		const response = await fetch(`${n8n!.url}/webhook/invers-unlock`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ vehicle_id: moped }),
-		});
-		const text = await response.text();
-		const body = JSON.parse(text || '{}') as Record<string, unknown>;
-		if (response.status !== 409) console.log(response.status, text, n8n!.log().slice(-3000));
+		const answers: Array<{ status: number; body: Record<string, unknown> }> = [];
+		for (const vehicleId of [moped!, 'NOSUCH1']) {
+			const response = await unlock(vehicleId);
+			const text = await response.text();
+			if (response.status !== 409) console.log(response.status, text, n8n!.log().slice(-3000));
+			answers.push({ status: response.status, body: JSON.parse(text || '{}') });
+		}
 
-		expect(response.status).toBe(409);
-		expect(body).toMatchObject({ ok: false, vehicle_id: moped });
-		expect(String(body.error)).toMatch(/does not support the command UNLOCK_AND_ENABLE_DRIVING/);
+		const generic = {
+			ok: false,
+			error: 'The vehicle was not unlocked. The reason is in the n8n execution.',
+			execution_id: expect.any(String),
+		};
+		expect(answers).toEqual([
+			{ status: 409, body: { ...generic, vehicle_id: moped } },
+			{ status: 409, body: { ...generic, vehicle_id: 'NOSUCH1' } },
+		]);
 		expect(sim.stats.commandsReceived.length).toBe(commandsBefore);
+
+		// The operator finds the reason in the execution the answer names.
+		const reasons = [];
+		for (const { body } of answers) {
+			const run = await executionRun(n8n!.url, cookie, String(body.execution_id));
+			reasons.push(String(nodeItems(run, 'Unlock and Enable Driving')[0]?.error));
+		}
+		expect(reasons[0]).toMatch(/does not support the command UNLOCK_AND_ENABLE_DRIVING/);
+		expect(reasons[1]).toBe('Resource not found: vehicle NOSUCH1');
 	});
 
 	it('2. event-triggered alert: alerts on low charge and outside the geofence, acks every event', async () => {

@@ -319,6 +319,45 @@ export async function listExecutions(
 	}
 }
 
+/**
+ * n8n stores and serves execution data in the "flatted" layout: a JSON array whose first entry
+ * is the root, and in which every string inside an object or array is the index (as a string) of
+ * the entry holding the real value (so shared and circular references survive). Decoded here
+ * rather than through a package the tests do not otherwise need.
+ */
+export function unflatten(text: string): unknown {
+	const entries = JSON.parse(text) as unknown[];
+	const revived = new Map<number, unknown>();
+	const revive = (index: number): unknown => {
+		if (revived.has(index)) return revived.get(index);
+		const value = entries[index];
+		if (!value || typeof value !== 'object') {
+			revived.set(index, value);
+			return value;
+		}
+		const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+		revived.set(index, copy);
+		for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+			(copy as Record<string, unknown>)[key] =
+				typeof entry === 'string' ? revive(Number(entry)) : entry;
+		}
+		return copy;
+	};
+	return revive(0);
+}
+
+/** One execution with its data (the run as `n8n execute` prints it), over the REST API. */
+export async function executionRun(url: string, cookie: string, id: string): Promise<RunResult> {
+	const { status, body } = await rest<{ data: { data: string; status: string } }>(
+		url,
+		cookie,
+		'GET',
+		`/rest/executions/${encodeURIComponent(id)}`,
+	);
+	if (status !== 200) throw new Error(`GET /rest/executions/${id}: HTTP ${status}`);
+	return { data: unflatten(body.data.data) as RunResult['data'], status: body.data.status };
+}
+
 export async function waitFor<T>(
 	check: () => Promise<T | undefined | false> | T | undefined | false,
 	what: string,

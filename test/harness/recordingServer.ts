@@ -25,9 +25,7 @@ export class RecordingServer {
 			this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
 			req.resume();
 			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end(
-				JSON.stringify({ access_token: 'token-from-elsewhere', expires_in: 900, items: [] }),
-			);
+			res.end(JSON.stringify({ access_token: 'token-from-elsewhere', expires_in: 900, items: [] }));
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
 		const { port } = this.server.address() as AddressInfo;

@@ -88,7 +88,9 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 		]) {
 			const { error, items } = await run('inversVehicleManagement', parameters);
 			expect(items).toEqual([]);
-			expect(error?.message).toMatch(/answered HTTP 200 \(text\/html; charset=utf-8\) with a web page/);
+			expect(error?.message).toMatch(
+				/answered HTTP 200 \(text\/html; charset=utf-8\) with a web page/,
+			);
 		}
 	});
 
@@ -268,7 +270,9 @@ describe('not found names what was asked for', () => {
 			vehicleModelId: '01HQNGRMFD70AH9ZTK3YJK33TN',
 			unitPassword: 'unit-secret',
 		});
-		expect(error?.message).toMatch(/^Referenced resource not found: telematics unit NIU-99999 \(NIU\)/);
+		expect(error?.message).toMatch(
+			/^Referenced resource not found: telematics unit NIU-99999 \(NIU\)/,
+		);
 	});
 });
 

@@ -95,7 +95,11 @@ describe('the token request never follows a redirect', () => {
 
 describe('the Base URL', () => {
 	test.each([
-		['a user name and password', (url: string) => url.replace('//', '//admin:pw-in-url@'), /user name or password/],
+		[
+			'a user name and password',
+			(url: string) => url.replace('//', '//admin:pw-in-url@'),
+			/user name or password/,
+		],
 		['a query', (url: string) => `${url}/?token=pw-in-url`, /query \(\?…\) or fragment/],
 		['a fragment', (url: string) => `${url}#pw-in-url`, /query \(\?…\) or fragment/],
 		['a bare query mark', (url: string) => `${url}?`, /query \(\?…\) or fragment/],

@@ -22,8 +22,12 @@ export async function fetchVehicleModels(
 	try {
 		path = paths.availableVehicleModels(telematicsBrand);
 	} catch (error) {
-		if (!(error instanceof PathParameterError)) throw error;
-		throw new NodeOperationError(this.getNode(), error.forField('Telematics Brand'), { itemIndex });
+		// The brand cannot go into the path ("..", "/", spaces): nothing is sent.
+		const message =
+			error instanceof PathParameterError
+				? error.forField('Telematics Brand')
+				: (error as Error).message;
+		throw new NodeOperationError(this.getNode(), message, { itemIndex });
 	}
 	try {
 		const response = await oneApiRequest.call(this, {

@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
 
 import { TOKEN_PATH } from '../contract';
-import { CredentialSettingError } from '../connectionSecurity';
 import { baseUrlOf } from './baseUrl';
-import { describeTokenFailure, TokenRequestError } from './tokenErrors';
+import { describeSettingFailure, describeTokenFailure, TokenRequestError } from './tokenErrors';
 
 /**
  * Renew a cached token this long before INVERS says it expires (a tenth of its lifetime, at most
@@ -40,8 +39,7 @@ function tokenBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	try {
 		return baseUrlOf(credentials);
 	} catch (error) {
-		if (error instanceof CredentialSettingError) throw new TokenRequestError(error.message);
-		throw error;
+		throw describeSettingFailure(error);
 	}
 }
 

@@ -45,7 +45,11 @@ export function baseUrlOf(credentials: Record<string, unknown>): string {
 		);
 	}
 	const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowsUnencrypted(credentials)) {
+	if (
+		url.protocol === 'http:' &&
+		!isLoopbackHost(url.hostname) &&
+		!allowsUnencrypted(credentials)
+	) {
 		throw invalid(
 			`${base} uses plain http: the client secret and the access token would travel unencrypted. Use https://, or for a test setup turn on "${ALLOW_UNENCRYPTED_LABEL}" (plain http to this machine, such as the local simulator, needs no toggle)`,
 		);

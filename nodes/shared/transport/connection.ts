@@ -40,9 +40,9 @@ async function openConnection(context: OneApiContext): Promise<Connection> {
 	try {
 		baseUrl = baseUrlOf(data);
 	} catch (error) {
-		if (!(error instanceof CredentialSettingError)) throw error;
-		throw new NodeOperationError(context.getNode(), error.message, {
-			description: `Correct the field "${error.field}" of the INVERS OneAPI credential. Nothing was sent.`,
+		const field = error instanceof CredentialSettingError ? error.field : 'Base URL';
+		throw new NodeOperationError(context.getNode(), (error as Error).message, {
+			description: `Correct the field "${field}" of the INVERS OneAPI credential. Nothing was sent.`,
 		});
 	}
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];

@@ -19,6 +19,11 @@ export function findTokenRequestError(error: unknown): TokenRequestError | undef
 	return undefined;
 }
 
+/** A credential setting that keeps the token request from being sent (its message names it). */
+export function describeSettingFailure(error: unknown): TokenRequestError {
+	return new TokenRequestError(error instanceof Error ? error.message : String(error));
+}
+
 /**
  * Turns a failed token request into an error a person can act on. The original error is not
  * passed on: the request library's error carries the request configuration, Basic auth included.
