@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { isIpAddress, isLoopbackHost } from '../../nodes/shared/connectionSecurity';
 import { TOKEN_PATH } from '../../nodes/shared/contract';
 import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
 import { startSimulator } from '../../simulator';
@@ -209,5 +210,23 @@ describe('IDs go into a URL path only when they are IDs', () => {
 			new InversVehicleLifecycle().methods.loadOptions.getVehicleModels.call(context),
 		).rejects.toThrow(/Telematics Brand.*only letters, digits, "-" and "_"/);
 		expect(JSON.stringify(sim().stats.requests)).toBe(before);
+	});
+});
+
+describe('which hosts count as this machine', () => {
+	test.each([
+		['127.0.0.1', true, true],
+		['127.5.4.3', true, true],
+		['[::1]', true, true],
+		['0:0:0:0:0:0:0:1', true, true],
+		['localhost', true, false],
+		['192.0.2.2', false, true],
+		['fd00::2', false, true],
+		['api.invers.com', false, false],
+		['127.0.0.1.nip.io', false, false],
+		['localhost.example.com', false, false],
+	])('%s: loopback %s, IP address %s', (host, loopback, address) => {
+		expect(isLoopbackHost(host)).toBe(loopback);
+		expect(isIpAddress(host)).toBe(address);
 	});
 });

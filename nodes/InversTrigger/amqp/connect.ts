@@ -1,5 +1,3 @@
-import { isIP } from 'node:net';
-
 import type { ChannelModel, Options } from './amqplib';
 import { connect } from './amqplib';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
@@ -7,6 +5,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import {
 	ALLOW_UNENCRYPTED_LABEL,
 	allowsUnencrypted,
+	isIpAddress,
 	isLoopbackHost,
 } from '../../shared/connectionSecurity';
 import { DEFAULT_AMQP_HOST, DEFAULT_AMQP_PORT } from '../../shared/contract';
@@ -77,7 +76,7 @@ export async function openConnection(
 			// TLS server name indication names a host, never an address (RFC 6066): a broker given
 			// by IP address is verified against the address in its certificate instead.
 			servername:
-				target.protocol === 'amqps' && isIP(target.hostname) === 0 ? target.hostname : undefined,
+				target.protocol === 'amqps' && !isIpAddress(target.hostname) ? target.hostname : undefined,
 			// Shown in the RabbitMQ management UI, so an operator can tell whose connection it is.
 			clientProperties: { connection_name: connectionName },
 		});
