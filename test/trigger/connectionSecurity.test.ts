@@ -137,7 +137,7 @@ describe('Include Vehicle: what goes into the path, what comes back', () => {
 			await bed.broker.publisher.publish(stateRecorded(sim.vehicleIds()[0]));
 			await trigger.waitForExecutions(2);
 			const [bad, good] = trigger.executions.map((execution) => execution.items[0]);
-			const error = String(bad.enrichmentError ?? bad.enrichment_error);
+			const error = String(bad.enrichment_error);
 			expect(bad.vehicle).toBeNull();
 			expect(error).toContain(`"${vehicleId}" is not a vehicle ID`);
 			expect(error).toContain('only letters, digits, "-" and "_"');
@@ -170,7 +170,7 @@ describe('Include Vehicle: what goes into the path, what comes back', () => {
 		await trigger.waitForExecutions(1);
 		const item = trigger.executions[0].items[0];
 		expect(item.vehicle).toBeNull();
-		expect(String(item.enrichmentError ?? item.enrichment_error)).toMatch(
+		expect(String(item.enrichment_error)).toMatch(
 			/answered HTTP 200 \(text\/html; charset=utf-8\) with a web page instead of the JSON object/,
 		);
 	}, 30000);
