@@ -18,8 +18,11 @@ export class InversVehicleCommands implements INodeType {
 		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
 		group: ['transform'],
 		version: 1,
+		// The command, or for one set by an expression the expression's text: the editor computes
+		// the subtitle without input data, so evaluating `{{ $json.command }}` there would fail
+		// and leave the subtitle blank.
 		subtitle:
-			'={{ $parameter["command"] === "other" ? $parameter["commandName"] : $parameter["command"] }}',
+			'={{ String(($rawParameter["command"] === "other" ? $rawParameter["commandName"] : $rawParameter["command"]) || "").replace(/^=\\s*/, "command: ") }}',
 		description:
 			'Send commands to the vehicles of an INVERS fleet: lock and unlock, enable and disable driving, top case, battery compartment, draw attention, request state',
 		defaults: { name: 'INVERS Vehicle Commands' },

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { MASTER_DATA_FIELDS } from './contract';
-import { validateMasterData } from './validation';
+import { invalidFieldError, validateMasterData } from './validation';
 
 /** The master data the user set (empty strings mean "not set"), validated before sending. */
 export function readMasterData(
@@ -32,10 +31,16 @@ export function readCustomFields(
 	for (const pair of pairs) {
 		const name = String(pair.name ?? '').trim();
 		if (name === '') {
-			throw new NodeOperationError(
-				this.getNode(),
+			throw invalidFieldError(
+				this,
+				itemIndex,
 				'A custom field in "Custom Fields" has no name: give every field a name or remove it',
-				{ itemIndex },
+				{
+					field: 'Custom Fields → Name',
+					value: pair.name ?? '',
+					allowed: 'Every custom field needs a name; remove the entries you do not need.',
+					parameter: 'customFields',
+				},
 			);
 		}
 		fields[name] = pair.value === undefined ? '' : (pair.value as IDataObject[string]);

@@ -1,7 +1,7 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { VEHICLE_ID_PATTERN } from '../contract';
+import { invalidFieldError } from '../validation';
 
 /**
  * The vehicle picker every action node shares: "From List" searches the fleet on the server (by
@@ -48,12 +48,19 @@ export function getVehicleId(this: IExecuteFunctions, itemIndex: number): string
 	const value = this.getNodeParameter('vehicle', itemIndex, '', { extractValue: true }) as unknown;
 	const vehicleId = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
 	if (!VEHICLE_ID_PATTERN.test(vehicleId)) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw invalidFieldError(
+			this,
+			itemIndex,
 			vehicleId === ''
 				? 'The field "Vehicle" is empty: choose a vehicle from the list or enter its ID'
 				: `The field "Vehicle" holds "${vehicleId}", which is not a vehicle ID: INVERS vehicle IDs have only letters, digits, "-" and "_" (e.g. JQ7RP)`,
-			{ itemIndex },
+			{
+				field: 'Vehicle',
+				value: vehicleId,
+				allowed:
+					'An INVERS vehicle ID: 1 to 64 letters, digits, "-" and "_" (e.g. JQ7RP), chosen from the list or given by ID.',
+				parameter: 'vehicle',
+			},
 		);
 	}
 	return vehicleId;

@@ -15,6 +15,7 @@ import { failedBeforeSending, isNetworkFailure, readHttpFailure } from './httpFa
 import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
 import { rateLimitGateFor, retryDelayMs } from './rateLimit';
+import { recordRequestOutcome } from './requestOutcome';
 import type { ExpectedBody } from './responseBody';
 import { bodyIsExpected, unexpectedBodyError } from './responseBody';
 import { findTokenRequestError } from './tokenErrors';
@@ -162,6 +163,16 @@ export async function oneApiRequest<T = unknown>(
 		disableFollowRedirect: true,
 	};
 
+	// Whether an attempt may have been carried out, for the error thrown at the end: batch reports
+	// and a Remove whose retry found the vehicle gone need to know. Reads change nothing.
+	const hasEffect = request.method !== 'GET' && request.method !== 'HEAD';
+	let earlierAttemptMayHaveRun = false;
+	const settle = <E extends object>(error: E, mayHaveRun: boolean) =>
+		recordRequestOutcome(error, {
+			mayHaveRun: hasEffect && mayHaveRun,
+			earlierAttemptMayHaveRun: hasEffect && earlierAttemptMayHaveRun,
+		});
+
 	let rateLimitWaitedMs = 0;
 	let rateLimitAnswers = 0;
 	for (let attempt = 0; ; attempt++) {
@@ -188,14 +199,17 @@ export async function oneApiRequest<T = unknown>(
 			failure = readHttpFailure(error);
 			if (tokenError || failure.status === 401) forgetConnection(this);
 			if (tokenError) {
-				throw new NodeApiError(
-					this.getNode(),
-					{ request: 'access token' },
-					{
-						message: 'Could not get an access token from INVERS',
-						description: tokenError.message,
-						itemIndex: request.itemIndex,
-					},
+				throw settle(
+					new NodeApiError(
+						this.getNode(),
+						{ request: 'access token' },
+						{
+							message: 'Could not get an access token from INVERS',
+							description: tokenError.message,
+							itemIndex: request.itemIndex,
+						},
+					),
+					false,
 				);
 			}
 			gate.observe(failure.headers);
@@ -207,7 +221,11 @@ export async function oneApiRequest<T = unknown>(
 			// A 2xx that is not what the operation reads (a proxy's web page, an empty body) is
 			// an error, never output: not retried either, the same proxy would answer again.
 			if (!bodyIsExpected(answer.body, expectedBody)) {
-				throw unexpectedBodyError(this.getNode(), answer, failedRequest, expectedBody);
+				// A success status: the request was accepted and may have taken effect.
+				throw settle(
+					unexpectedBodyError(this.getNode(), answer, failedRequest, expectedBody),
+					true,
+				);
 			}
 			return {
 				...answer,
@@ -227,12 +245,15 @@ export async function oneApiRequest<T = unknown>(
 				rateLimitAnswers > settings.maxRateLimitRetries ||
 				rateLimitWaitedMs + delay > settings.maxRateLimitWaitMs
 			) {
-				throw rateLimitExceededError(
-					this,
-					failedRequest,
-					rateLimitWaitedMs + delay,
-					rateLimitAnswers,
-					flowId,
+				throw settle(
+					rateLimitExceededError(
+						this,
+						failedRequest,
+						rateLimitWaitedMs + delay,
+						rateLimitAnswers,
+						flowId,
+					),
+					false,
 				);
 			}
 			await sleep(delay);
@@ -241,11 +262,17 @@ export async function oneApiRequest<T = unknown>(
 		}
 		const transient = isTransientStatus(failure.status) || isNetworkFailure(failure);
 		const safeToRepeat = idempotent || failedBeforeSending(failure);
+		// No answer after sending, a 5xx, a redirect: INVERS may have carried the request out.
+		const mayHaveRun =
+			failure.status === undefined
+				? !failedBeforeSending(failure)
+				: failure.status >= 500 || (failure.status >= 300 && failure.status < 400);
 		if (transient && safeToRepeat && attempt < settings.maxRetries) {
+			earlierAttemptMayHaveRun ||= mayHaveRun;
 			await sleep(backoffMs(attempt, settings.retryBaseDelayMs));
 			continue;
 		}
-		throw problemToNodeApiError(this.getNode(), failure, failedRequest, flowId);
+		throw settle(problemToNodeApiError(this.getNode(), failure, failedRequest, flowId), mayHaveRun);
 	}
 }
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { commandCapability, commandPathSegment } from '../../../shared/contract';
+import { invalidFieldError } from '../../../shared/validation';
 import { OTHER_COMMAND } from './commandCatalog';
 
 /** Letters and digits in words joined by "_" or "-": both HONK_HORN and honk-horn. */
@@ -26,15 +26,18 @@ export function resolveCommand(this: IExecuteFunctions, itemIndex: number): Reso
 		? String(this.getNodeParameter('commandName', itemIndex, '') ?? '').trim()
 		: selected;
 	if (!COMMAND_NAME_PATTERN.test(raw)) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw invalidFieldError(
+			this,
+			itemIndex,
 			raw === ''
 				? `The field "${field}" is empty: choose a command or enter its name`
 				: `The field "${field}" holds "${raw}", which is not a command name`,
 			{
-				itemIndex,
-				description:
+				field,
+				value: raw,
+				allowed:
 					'Give a capability name such as UNLOCK_CENTRAL_LOCK or HONK_HORN, or its path segment such as unlock-central-lock.',
+				parameter: fromOther ? 'commandName' : 'command',
 			},
 		);
 	}

@@ -1,9 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { paths } from '../../../shared/contract';
 import { getVehicleId } from '../../../shared/descriptions/vehicleLocator';
+import type { BatchWording } from '../../../shared/execution/batchReport';
+import type { PreparedWrite } from '../../../shared/execution/runWrites';
 import { oneApiRequest } from '../../../shared/transport';
+import { invalidFieldError } from '../../../shared/validation';
 import { simplifyVehicleState } from '../../../shared/vehicleState';
 import { commandCapabilities } from './capabilityCheck';
 import { resolveCommand } from './commandName';
@@ -15,6 +19,12 @@ import {
 
 export const description = sendCommandDescription;
 
+export const wording: BatchWording = {
+	done: 'carried out',
+	whenUncertain:
+		"Check each vehicle's latest state (Vehicle Management → Get Latest State) before sending its command again.",
+};
+
 /** Items sending at once, read once per run from the first item's options. */
 export function concurrency(this: IExecuteFunctions): number {
 	const value = Number(
@@ -24,11 +34,41 @@ export function concurrency(this: IExecuteFunctions): number {
 	return Math.min(MAX_PARALLEL_COMMANDS, Math.max(1, Math.floor(value)));
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+const CAPABILITY_CHECKS = ['off', 'fail', 'skip'];
+
+function readCapabilityCheck(this: IExecuteFunctions, itemIndex: number): string {
+	const check = String(this.getNodeParameter('options.checkCapability', itemIndex, 'off') ?? '');
+	if (!CAPABILITY_CHECKS.includes(check)) {
+		throw invalidFieldError(
+			this,
+			itemIndex,
+			`The option "Check Capability First" holds "${check}", which is not one of its choices`,
+			{
+				field: 'Check Capability First',
+				value: check,
+				allowed: 'One of "off", "fail" (Fail If Unsupported) or "skip" (Skip If Unsupported).',
+				parameter: 'options.checkCapability',
+			},
+		);
+	}
+	return check;
+}
+
+/**
+ * Everything about one item that can be known without acting on the vehicle: its vehicle,
+ * command and options, and, with "Check Capability First", whether the vehicle offers the
+ * command. The node checks every item this way before the first command goes out.
+ */
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedWrite> {
 	const vehicleId = getVehicleId.call(this, itemIndex);
 	const { capability, pathSegment } = resolveCommand.call(this, itemIndex);
-	const check = this.getNodeParameter('options.checkCapability', itemIndex, 'off') as string;
+	const check = readCapabilityCheck.call(this, itemIndex);
 	const simplify = this.getNodeParameter('options.simplify', itemIndex, false) as boolean;
+	const item = {
+		subject: { vehicle_id: vehicleId, command: capability },
+		label: `vehicle ${vehicleId}: ${capability}`,
+		target: vehicleId,
+	};
 
 	if (check === 'fail' || check === 'skip') {
 		const supported = await commandCapabilities.call(this, vehicleId, itemIndex);
@@ -36,11 +76,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const reason = `Vehicle ${vehicleId} does not support the command ${capability}; nothing was sent to it`;
 			if (check === 'skip') {
 				return {
-					vehicle_id: vehicleId,
-					command: capability,
-					skipped: true,
-					reason,
-					supported_commands: supported,
+					...item,
+					settled: {
+						vehicle_id: vehicleId,
+						command: capability,
+						skipped: true,
+						reason,
+						supported_commands: supported,
+					},
 				};
 			}
 			throw new NodeOperationError(this.getNode(), reason, {
@@ -50,23 +93,36 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 
-	// A physical action: the transport resends it only where INVERS certainly did not execute it
-	// (429, a refused token), and says so when an answer is lost after sending.
-	const response = await oneApiRequest.call(this, {
-		method: 'POST',
-		path: paths.vehicleCommand(vehicleId, pathSegment),
-		idempotent: false,
-		isCommand: true,
-		subject: `vehicle ${vehicleId}`,
-		itemIndex,
-	});
-	const result: IDataObject = {
-		vehicle_id: vehicleId,
-		command: capability,
-		skipped: false,
-		flow_id: response.flowId ?? null,
-		vehicle_state: (response.body ?? {}) as IDataObject,
+	return {
+		...item,
+		send: async () => {
+			// A physical action: the transport resends it only where INVERS certainly did not
+			// execute it (429, a refused token), and says so when an answer is lost after sending.
+			const response = await oneApiRequest
+				.call(this, {
+					method: 'POST',
+					path: paths.vehicleCommand(vehicleId, pathSegment),
+					idempotent: false,
+					isCommand: true,
+					subject: `vehicle ${vehicleId}`,
+					itemIndex,
+				})
+				.catch((error: NodeApiError) => {
+					// Name the command: set by expression, it is nowhere else in sight.
+					error.description = [`Command ${capability} to vehicle ${vehicleId}.`, error.description]
+						.filter(Boolean)
+						.join(' ');
+					throw error;
+				});
+			const result: IDataObject = {
+				vehicle_id: vehicleId,
+				command: capability,
+				skipped: false,
+				flow_id: response.flowId ?? null,
+				vehicle_state: (response.body ?? {}) as IDataObject,
+			};
+			if (simplify) result.simplified_state = simplifyVehicleState(response.body);
+			return result;
+		},
 	};
-	if (simplify) result.simplified_state = simplifyVehicleState(response.body);
-	return result;
 }

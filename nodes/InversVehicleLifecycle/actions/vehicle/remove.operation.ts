@@ -4,7 +4,10 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { paths } from '../../../shared/contract';
 import { getVehicleId, vehicleLocator } from '../../../shared/descriptions/vehicleLocator';
+import type { BatchWording } from '../../../shared/execution/batchReport';
+import type { PreparedWrite } from '../../../shared/execution/runWrites';
 import { oneApiRequest } from '../../../shared/transport';
+import { requestOutcome } from '../../../shared/transport/requestOutcome';
 import { forOperations, timeoutOption } from '../common';
 
 const show = forOperations('vehicle', 'remove');
@@ -40,44 +43,59 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+export const wording: BatchWording = {
+	done: 'removed',
+	whenUncertain:
+		'Get those vehicles (Vehicle Management → Get): "not found" means they were removed. Removing one again is harmless with "Treat Not Found as Removed".',
+};
+
 function isNotFound(error: unknown): error is NodeApiError {
 	return error instanceof NodeApiError && error.httpCode === '404';
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+function alreadyRemoved(vehicleId: string, error: NodeApiError): IDataObject {
+	const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
+	return { vehicle_id: vehicleId, removed: true, already_removed: true, flow_id: flowId ?? null };
+}
+
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedWrite> {
 	const vehicleId = getVehicleId.call(this, itemIndex);
 	const treatNotFoundAsRemoved = this.getNodeParameter(
 		'options.treatNotFoundAsRemoved',
 		itemIndex,
 		false,
 	) as boolean;
-	try {
-		const response = await oneApiRequest.call(this, {
-			method: 'DELETE',
-			path: paths.vehicle(vehicleId),
-			subject: `vehicle ${vehicleId}`,
-			itemIndex,
-		});
-		return {
-			vehicle_id: vehicleId,
-			removed: true,
-			already_removed: false,
-			flow_id: response.flowId ?? null,
-		};
-	} catch (error) {
-		if (!isNotFound(error)) throw error as NodeApiError | NodeOperationError;
-		if (treatNotFoundAsRemoved) {
-			const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
+	const send = async (): Promise<IDataObject> => {
+		try {
+			const response = await oneApiRequest.call(this, {
+				method: 'DELETE',
+				path: paths.vehicle(vehicleId),
+				subject: `vehicle ${vehicleId}`,
+				itemIndex,
+			});
 			return {
 				vehicle_id: vehicleId,
 				removed: true,
-				already_removed: true,
-				flow_id: flowId ?? null,
+				already_removed: false,
+				flow_id: response.flowId ?? null,
 			};
+		} catch (error) {
+			if (!isNotFound(error)) throw error as NodeApiError | NodeOperationError;
+			// A DELETE is repeated after a 5xx or a lost answer; when the repeat finds the vehicle
+			// gone, the earlier attempt removed it: that is this item's success, not an error.
+			if (treatNotFoundAsRemoved || requestOutcome(error)?.earlierAttemptMayHaveRun) {
+				return alreadyRemoved(vehicleId, error);
+			}
+			const notFound: NodeApiError = error;
+			notFound.description =
+				`${notFound.description ?? ''} To let a clean-up workflow count such vehicles as removed, turn on the option "Treat Not Found as Removed".`.trim();
+			throw notFound;
 		}
-		const notFound: NodeApiError = error;
-		notFound.description =
-			`${notFound.description ?? ''} To let a clean-up workflow count such vehicles as removed, turn on the option "Treat Not Found as Removed".`.trim();
-		throw notFound;
-	}
+	};
+	return {
+		subject: { vehicle_id: vehicleId },
+		label: `vehicle ${vehicleId}`,
+		target: vehicleId,
+		send,
+	};
 }

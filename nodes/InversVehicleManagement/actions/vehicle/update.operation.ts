@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { buildVehiclePatch, knownValues, paths } from '../../../shared/contract';
 import { enumOptions } from '../../../shared/descriptions/enumOptions';
@@ -8,9 +9,11 @@ import {
 	masterDataFields,
 } from '../../../shared/descriptions/masterDataFields';
 import { getVehicleId } from '../../../shared/descriptions/vehicleLocator';
+import type { BatchWording } from '../../../shared/execution/batchReport';
+import type { PreparedWrite } from '../../../shared/execution/runWrites';
 import { readCustomFields, readMasterData } from '../../../shared/masterData';
 import { oneApiRequest } from '../../../shared/transport';
-import { splitList } from '../../../shared/validation';
+import { invalidFieldError, splitList } from '../../../shared/validation';
 import { forOperations, timeoutOption, vehicleParameter } from './common';
 
 const show = forOperations('update');
@@ -109,7 +112,14 @@ function isResourceModified(error: unknown): boolean {
 	return error instanceof NodeApiError && error.httpCode === '412';
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export const wording: BatchWording = {
+	done: 'updated',
+	whenUncertain:
+		'Get those vehicles (Vehicle Management → Get) to see whether the change is there before updating them again.',
+};
+
+/** Reads and checks one item's update; the PATCH goes out only once every item passed. */
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedWrite> {
 	const vehicleId = getVehicleId.call(this, itemIndex);
 	const masterData = readMasterData.call(
 		this,
@@ -127,8 +137,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const operationStatus = this.getNodeParameter('operationStatus', itemIndex, '') as string;
 	const rentalStatus = this.getNodeParameter('rentalStatus', itemIndex, '') as string;
 	const userIfMatch = (this.getNodeParameter('options.ifMatch', itemIndex, '') as string).trim();
-
 	const readsCurrentTags = tagsMode === 'add' || tagsMode === 'remove';
+
+	const patchFor = (newTags: string[] | undefined): IDataObject =>
+		buildVehiclePatch({
+			masterData,
+			customFields,
+			tags: newTags,
+			operationStatus: operationStatus || undefined,
+			rentalStatus: rentalStatus || undefined,
+		}) as IDataObject;
+	if (Object.keys(patchFor(tagsMode === 'keep' ? undefined : tags)).length === 0) {
+		throw invalidFieldError(
+			this,
+			itemIndex,
+			'Nothing to update: set at least one of Master Data, Custom Fields, Custom Fields to Remove, Tags, Operation Status or Rental Status',
+			{
+				field: 'Master Data, Custom Fields, Tags, Operation Status, Rental Status',
+				allowed: 'At least one change.',
+			},
+		);
+	}
+
 	const patchOnce = async () => {
 		let ifMatch = userIfMatch;
 		let newTags: string[] | undefined = tagsMode === 'replace' ? tags : undefined;
@@ -144,24 +174,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			newTags = applyTags((current.body as IDataObject).tags, tagsMode, tags);
 			ifMatch = userIfMatch || current.etag || '';
 		}
-		const body: IDataObject = buildVehiclePatch({
-			masterData,
-			customFields,
-			tags: newTags,
-			operationStatus: operationStatus || undefined,
-			rentalStatus: rentalStatus || undefined,
-		}) as IDataObject;
-		if (Object.keys(body).length === 0) {
-			throw new NodeOperationError(
-				this.getNode(),
-				'Nothing to update: set at least one of Master Data, Custom Fields, Custom Fields to Remove, Tags, Operation Status or Rental Status',
-				{ itemIndex },
-			);
-		}
 		return await oneApiRequest.call(this, {
 			method: 'PATCH',
 			path: paths.vehicle(vehicleId),
-			body,
+			body: patchFor(newTags),
 			headers: ifMatch ? { 'If-Match': ifMatch } : {},
 			subject: `vehicle ${vehicleId}`,
 			// An update sets absolute values, so sending it twice leaves the same vehicle.
@@ -170,19 +186,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	};
 
-	let response;
-	try {
-		response = await patchOnce();
-	} catch (error) {
-		// Someone changed the vehicle between our own read and the update: read again, once.
-		if (!(readsCurrentTags && !userIfMatch && isResourceModified(error))) {
-			throw error as NodeApiError | NodeOperationError;
+	const send = async (): Promise<IDataObject> => {
+		let response;
+		try {
+			response = await patchOnce();
+		} catch (error) {
+			// Someone changed the vehicle between our own read and the update: read again, once.
+			if (!(readsCurrentTags && !userIfMatch && isResourceModified(error))) {
+				throw error as NodeApiError | NodeOperationError;
+			}
+			response = await patchOnce();
 		}
-		response = await patchOnce();
-	}
+		return {
+			...(response.body as IDataObject),
+			etag: response.etag ?? null,
+			flow_id: response.flowId ?? null,
+		};
+	};
 	return {
-		...(response.body as IDataObject),
-		etag: response.etag ?? null,
-		flow_id: response.flowId ?? null,
+		subject: { vehicle_id: vehicleId },
+		label: `vehicle ${vehicleId}`,
+		target: vehicleId,
+		send,
 	};
 }
