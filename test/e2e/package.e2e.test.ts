@@ -12,7 +12,10 @@ import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nIn
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import type { EventSimulator } from './harness';
 import { linearWorkflow, webhookNode } from './linearWorkflow';
+import { problemTypes } from '../../nodes/shared/contract';
 import {
+	Receiver,
+	waitFor,
 	PACKAGE_NAME,
 	describeE2e,
 	importCredentials,
@@ -50,6 +53,65 @@ function renewalWorkflow(credential: { id: string; name: string }) {
 	]);
 }
 
+const BATCH_WORKFLOW_ID = 'inversE2eBatch001';
+const BATCH_PATH = 'e2e-command-batch';
+const ERRORS_WORKFLOW_ID = 'inversE2eErrors01';
+
+/**
+ * Webhook → six vehicles → a state request to each, one after another; a failure goes to the
+ * error workflow, which posts what n8n gives it to `receiverUrl`.
+ */
+function batchWorkflows(credential: { id: string; name: string }, receiverUrl: string) {
+	const invers = (name: string, node: string, parameters: object) => ({
+		name,
+		type: `${PACKAGE_NAME}.${node}`,
+		typeVersion: 1,
+		parameters: { resource: 'vehicle', ...parameters },
+		credentials: { inversOneApi: { id: credential.id, name: credential.name } },
+	});
+	const batch = linearWorkflow(
+		BATCH_WORKFLOW_ID,
+		'INVERS e2e: a command batch that fails',
+		[
+			webhookNode(BATCH_PATH, 'allEntries'),
+			invers('Six Vehicles', 'inversVehicleManagement', {
+				operation: 'getMany',
+				returnAll: false,
+				limit: 6,
+			}),
+			invers('Request State', 'inversVehicleCommands', {
+				operation: 'sendCommand',
+				vehicle: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				command: '={{ "REQUEST_VEHICLE_STATE" }}',
+				options: { parallelCommands: 1 },
+			}),
+		],
+		{ errorWorkflow: ERRORS_WORKFLOW_ID },
+	);
+	const errors = linearWorkflow(ERRORS_WORKFLOW_ID, 'INVERS e2e: error workflow', [
+		{
+			name: 'Error Trigger',
+			type: 'n8n-nodes-base.errorTrigger',
+			typeVersion: 1,
+			parameters: {},
+		},
+		{
+			name: 'Report',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${receiverUrl}/errors`,
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: '={{ JSON.stringify($json) }}',
+				options: {},
+			},
+		},
+	]);
+	return [batch, errors];
+}
+
 const NODE_TYPES = [
 	'inversVehicleManagement',
 	'inversVehicleLifecycle',
@@ -63,8 +125,10 @@ describeE2e('the package in n8n 2.41', () => {
 	let n8n: RunningN8n;
 	let cookie: string;
 	let credential: ReturnType<typeof inversCredential>;
+	const errorReports = new Receiver();
 
 	beforeAll(async () => {
+		await errorReports.start();
 		events = await startEventSimulator(uniqueId('e2e-pkg'));
 		instance = await newInstance('package');
 		credential = inversCredential(events.sim.url);
@@ -74,14 +138,21 @@ describeE2e('the package in n8n 2.41', () => {
 			path.join(workflows, `${RENEWAL_WORKFLOW_ID}.json`),
 			JSON.stringify(renewalWorkflow(credential)),
 		);
+		for (const workflow of batchWorkflows(credential, errorReports.url)) {
+			writeFileSync(path.join(workflows, `${workflow.id}.json`), JSON.stringify(workflow));
+		}
 		await importWorkflows(instance, workflows);
 		await publishWorkflow(instance, RENEWAL_WORKFLOW_ID);
+		await publishWorkflow(instance, BATCH_WORKFLOW_ID);
+		// n8n runs an error workflow only when it is published.
+		await publishWorkflow(instance, ERRORS_WORKFLOW_ID);
 		n8n = await startN8n(instance);
 		cookie = await ownerSession(n8n.url);
 	}, 240_000);
 
 	afterAll(async () => {
 		await n8n?.stop();
+		await errorReports.close();
 		if (events) {
 			await deleteQueues(events.publisher);
 			await events.close();
@@ -217,4 +288,64 @@ describeE2e('the package in n8n 2.41', () => {
 		expect(tokenRequests - rejected).toBeGreaterThanOrEqual(0);
 		expect(tokenRequests - rejected).toBeLessThanOrEqual(1);
 	}, 60_000);
+
+	it('a failing command batch reaches n8n (and its error workflow) with what happened to each item', async () => {
+		const { sim } = events;
+		// Every vehicle takes commands; the 4th command of the run is refused.
+		for (const id of sim.vehicleIds()) {
+			sim.setVehicleFlags(id, {
+				lifeStatus: 'ONLINE',
+				sharedWithPartner: false,
+				setupStatus: 'SUCCEEDED',
+			});
+		}
+		sim.faults.add({
+			method: 'POST',
+			path: '/commands/',
+			kind: 'status',
+			status: 409,
+			problemType: problemTypes.conflictingState,
+			skip: 3,
+		});
+		const commandsBefore = sim.stats.requests['POST /vehicles/:id/commands/:command'] ?? 0;
+		try {
+			const response = await fetch(`${n8n.url}/webhook/${BATCH_PATH}`);
+			expect(response.status).toBe(500);
+		} finally {
+			sim.faults.clear();
+		}
+		expect(sim.stats.requests['POST /vehicles/:id/commands/:command'] - commandsBefore).toBe(4);
+
+		const report = await waitFor(
+			() => errorReports.bodies.find((body) => body.workflow !== undefined),
+			'the error workflow to report',
+			30_000,
+		);
+		const error = (report.execution as { error: Record<string, unknown> }).error;
+		expect(error.message).toBe(
+			'Conflicting vehicle state [item 3; batch stopped: 3 of 6 carried out, 2 not sent]',
+		);
+		const lines = String(error.description).split('\n');
+		expect(lines).toContainEqual(
+			expect.stringMatching(
+				/^Carried out \(3\): item 0 vehicle \S+: REQUEST_VEHICLE_STATE \(flow ID [0-9a-f-]{36}\); item 1 .*; item 2 .*\.$/,
+			),
+		);
+		expect(lines).toContainEqual(
+			expect.stringMatching(
+				/^Failed, not carried out \(1\): item 3 vehicle \S+: REQUEST_VEHICLE_STATE: Conflicting vehicle state/,
+			),
+		);
+		expect(lines).toContainEqual(expect.stringMatching(/^Not sent \(2\): items 4–5\./));
+		const batch = (error.context as { data: { batch: { items: Array<{ outcome: string }> } } }).data
+			.batch;
+		expect(batch.items.map((item) => item.outcome)).toEqual([
+			'carried_out',
+			'carried_out',
+			'carried_out',
+			'failed',
+			'not_sent',
+			'not_sent',
+		]);
+	}, 90_000);
 });
