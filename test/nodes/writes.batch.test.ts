@@ -77,7 +77,7 @@ describe('Add in a batch', () => {
 		units[4] = 'NIU-99999999'; // not in the registry: referenced-resource-not-found
 		const { error } = await addRows(units.map((unit, index) => ({ unit, plate: `B-BB ${index}` })));
 		expect(error?.message).toBe(
-			'Referenced resource not found [item 4; batch stopped: 4 of 7 added, 2 not sent]',
+			`Referenced resource not found: telematics unit NIU-99999999 (NIU) with vehicle model ${NIU_NQI} [item 4; batch stopped: 4 of 7 added, 2 not sent]`,
 		);
 		const added = units.slice(0, 4).map((unit) => vehicleWithUnit(unit)!);
 		expect(added.every(Boolean)).toBe(true);
@@ -91,7 +91,7 @@ describe('Add in a batch', () => {
 		);
 		expect(lines).toContainEqual(
 			expect.stringMatching(
-				/^Failed, not added \(1\): item 4 unit NIU-99999999 \(NIU\): Referenced resource not found/,
+				/^Failed, not added \(1\): item 4 unit NIU-99999999 \(NIU\): Referenced resource not found: telematics unit NIU-99999999 /,
 			),
 		);
 		expect(lines).toContainEqual(expect.stringMatching(/^Not sent \(2\): items 5–6\./));

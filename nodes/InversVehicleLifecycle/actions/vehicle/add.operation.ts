@@ -127,7 +127,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 					itemIndex,
 				})
 				.catch((error: NodeApiError) => {
-					if (mayHaveHadEffect(error)) {
+					// A success status with an unreadable body already says so in its own words.
+					const accepted = /^2/.test(String(error.httpCode ?? ''));
+					if (mayHaveHadEffect(error) && !accepted) {
 						// Timed out, connection lost or a server error: never advise a blind retry.
 						const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
 						error.description = [
