@@ -203,6 +203,17 @@ export function buildVehiclePatch(parts: {
 	return body;
 }
 
+/**
+ * [doc] Unit credentials on Add: a CloudBoxx unit (INVERS's own box) needs none, since INVERS
+ * links purchased boxes to the fleet itself, so its Add carries neither `credentials_id` nor
+ * `password`. A unit of any other maker (NIU, Segway, Tesla, ...) carries exactly one of them.
+ */
+export const CREDENTIAL_FREE_TELEMATICS_BRANDS: readonly string[] = ['CLOUDBOXX'];
+
+export function unitNeedsCredentials(telematicsBrand: string): boolean {
+	return !CREDENTIAL_FREE_TELEMATICS_BRANDS.includes(telematicsBrand.trim().toUpperCase());
+}
+
 /** [choice] Add is a flat object, one vehicle per request, answered with 201 and the vehicle. */
 export interface AddVehicleRequest {
 	telematics_brand: string;

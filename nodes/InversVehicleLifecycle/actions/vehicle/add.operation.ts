@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AddVehicleRequest } from '../../../shared/contract';
-import { paths } from '../../../shared/contract';
+import { paths, unitNeedsCredentials } from '../../../shared/contract';
 import { readCustomFields, readMasterData } from '../../../shared/masterData';
 import { oneApiRequest } from '../../../shared/transport';
 import { splitList } from '../../../shared/validation';
@@ -26,32 +26,64 @@ function requiredText(
 	return value;
 }
 
-/** Exactly one way for INVERS to reach the vehicle: stored OEM credentials or the unit's password. */
-function readAccess(
+const CREDENTIAL_FIELDS = {
+	credentialsId: { displayName: 'OEM Credentials ID', wire: 'credentials_id' },
+	unitPassword: { displayName: 'Unit Password', wire: 'password' },
+} as const;
+type CredentialParameter = keyof typeof CREDENTIAL_FIELDS;
+
+/**
+ * How INVERS reaches the unit [doc]: a CloudBoxx needs nothing (INVERS links purchased boxes to the
+ * fleet itself), a unit of another maker exactly one of stored OEM credentials and its password.
+ * The editor offers the credentials for OEM brands only, and one of them at a time; a brand set by
+ * expression is checked here, per item, before anything is sent.
+ */
+function readUnitCredentials(
 	this: IExecuteFunctions,
+	brand: string,
 	itemIndex: number,
 ): Pick<AddVehicleRequest, 'credentials_id' | 'password'> {
-	const credentialsId = String(this.getNodeParameter('credentialsId', itemIndex, '') ?? '').trim();
-	const password = String(this.getNodeParameter('unitPassword', itemIndex, '') ?? '');
-	if ((credentialsId === '') === (password === '')) {
+	// Hidden parameters are not kept by n8n: what is read here is what the editor showed.
+	const value = (name: CredentialParameter) =>
+		String(this.getNodeParameter(name, itemIndex, '') ?? '');
+	if (!unitNeedsCredentials(brand)) {
+		const given = (Object.keys(CREDENTIAL_FIELDS) as CredentialParameter[]).filter(
+			(name) => value(name).trim() !== '',
+		);
+		if (given.length === 0) return {};
+		const fields = given.map((name) => `"${CREDENTIAL_FIELDS[name].displayName}"`).join(' and ');
 		throw new NodeOperationError(
 			this.getNode(),
-			credentialsId === ''
-				? 'Neither "OEM Credentials ID" nor "Unit Password" is set: fill in exactly one of them'
-				: 'Both "OEM Credentials ID" and "Unit Password" are set: fill in only one of them',
+			`A ${brand} unit takes no credentials, but ${fields} ${given.length > 1 ? 'are' : 'is'} set`,
 			{
 				itemIndex,
-				description:
-					'INVERS reaches a new vehicle either through OEM credentials stored in FleetControl (their ID) or through the password of its telematics unit, never both.',
+				description: `INVERS links CloudBoxx units to the fleet itself and refuses credentials for them. Leave ${fields} empty for CloudBoxx units (with the brand set by expression, e.g. an expression that is empty for them).`,
 			},
 		);
 	}
-	return credentialsId !== '' ? { credentials_id: credentialsId } : { password };
+	const chosen: CredentialParameter =
+		this.getNodeParameter('unitCredentials', itemIndex, 'credentialsId') === 'password'
+			? 'unitPassword'
+			: 'credentialsId';
+	const field = CREDENTIAL_FIELDS[chosen];
+	const text = chosen === 'credentialsId' ? value(chosen).trim() : value(chosen);
+	if (text === '') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field "${field.displayName}" is empty: a ${brand} unit needs OEM credentials or its unit password`,
+			{
+				itemIndex,
+				description: `Units of makers other than CloudBoxx reach INVERS through OEM credentials stored in FleetControl (their ID) or the password of the unit: fill in "${field.displayName}", or choose the other one under "Unit Credentials".`,
+			},
+		);
+	}
+	return { [field.wire]: text };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const brand = requiredText.call(this, 'telematicsBrand', 'Telematics Brand', itemIndex);
 	const body: AddVehicleRequest = {
-		telematics_brand: requiredText.call(this, 'telematicsBrand', 'Telematics Brand', itemIndex),
+		telematics_brand: brand,
 		telematics_unit_id: requiredText.call(
 			this,
 			'telematicsUnitId',
@@ -59,7 +91,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		),
 		vehicle_model_id: requiredText.call(this, 'vehicleModelId', 'Vehicle Model', itemIndex),
-		...readAccess.call(this, itemIndex),
+		...readUnitCredentials.call(this, brand, itemIndex),
 	};
 	const masterData = readMasterData.call(
 		this,
