@@ -114,8 +114,13 @@ export const listQuery = {
 	search: 'q',
 } as const;
 
-/** Largest page the package asks for [choice: the real maximum is not public]. */
-export const MAX_PAGE_SIZE = 100;
+/**
+ * Page sizes of the vehicle list [choice: INVERS does not document its largest `limit`]. The
+ * package starts with pages of `first`; a 400 naming `limit` makes it ask again with the maximum
+ * the problem names, or half the size, down to `smallest`, and keep the size that worked per
+ * Base URL (transport/pageSize.ts).
+ */
+export const pageSizes = { first: 100, smallest: 10 } as const;
 
 /**
  * [choice names] where the token of the next page is found; read tolerantly in this order.
