@@ -1,5 +1,5 @@
 /** Client authentication (Basic on the token endpoint, Bearer everywhere else) and permissions. */
-import { problemTypes } from '../nodes/shared/contract';
+import { problemTypes } from './inversRules';
 import { HttpProblem } from './problems';
 import type { TokenStore } from './tokens';
 import type { ClientDefinition } from './types';

@@ -3,9 +3,7 @@
  * Model ids are fixed literals (not derived from the seed) so that a human can copy one into an
  * n8n workflow once and keep using it across restarts.
  */
-import { KNOWN_COMMANDS } from '../nodes/shared/contract';
-
-type Command = (typeof KNOWN_COMMANDS)[number];
+import type { Command, UnitCredentials } from './inversRules';
 
 export interface VehicleModel {
 	id: string;
@@ -28,6 +26,8 @@ export interface TelematicsBrand {
 	name: string;
 	unitModel: string;
 	manufacturer: string;
+	/** What an add request of one of its units carries to reach it (see inversRules). */
+	unitCredentials: UnitCredentials;
 	/** Unassigned units `${prefix}${first}`..`${prefix}${last}` can be added as new vehicles. */
 	unitPrefix: string;
 	firstUnassignedUnit: number;
@@ -98,6 +98,7 @@ export const TELEMATICS_BRANDS: TelematicsBrand[] = [
 		name: 'CLOUDBOXX',
 		unitModel: 'CloudBoxx 4G',
 		manufacturer: 'INVERS',
+		unitCredentials: 'none',
 		unitPrefix: 'CBX-',
 		firstUnassignedUnit: 10001,
 		lastUnassignedUnit: 10999,
@@ -112,6 +113,7 @@ export const TELEMATICS_BRANDS: TelematicsBrand[] = [
 		name: 'NIU',
 		unitModel: 'NIU IoT Box',
 		manufacturer: 'NIU',
+		unitCredentials: 'exactly-one',
 		unitPrefix: 'NIU-',
 		firstUnassignedUnit: 20001,
 		lastUnassignedUnit: 20999,

@@ -22,6 +22,8 @@ const USAGE = `Usage: tsx simulator/cli.ts [options]
   --rate-limit <limit/ms>    e.g. 20/1000: 20 requests per client per second (default off)
   --command-latency-ms <n>   how long a command takes (default 0)
   --setup-delay-ms <n>       how long an added vehicle's setup takes (default 2000)
+  --page-max <n>             largest page of the vehicle list; a larger limit gets a 400 naming
+                             limit, as INVERS (whose maximum is not documented) would (default 100)
   --amqp-url <url>           broker the events are published to
                              (default amqp://guest:guest@127.0.0.1:5672)
   --no-events                do not publish events
@@ -84,6 +86,9 @@ function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 				break;
 			case '--setup-delay-ms':
 				options.setupDelayMs = integer(flag, value(), 0, 3_600_000);
+				break;
+			case '--page-max':
+				options.pageMax = integer(flag, value(), 1, 100_000);
 				break;
 			case '--amqp-url':
 				eventOptions.amqpUrl = value();
@@ -192,6 +197,7 @@ async function main(): Promise<void> {
 	console.log(
 		`  rate limit: ${rate ? `${rate.limit} requests per ${rate.windowMs} ms per client` : 'off'}`,
 	);
+	console.log(`  page size: at most ${sim.config.pageMax} vehicles (--page-max)`);
 	console.log('  API clients (client id / secret / permissions):');
 	for (const client of DEFAULT_CLIENTS) {
 		console.log(

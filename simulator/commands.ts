@@ -4,22 +4,16 @@
  * commandLatencyMs (each request on its own timer, so commands run concurrently) and changes the
  * vehicle's state.
  */
-import {
-	KNOWN_COMMANDS,
-	SETUP_STATUS_FIELD,
-	commandCapability,
-	problemTypes,
-} from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
 import { isoTimestamp } from './clock';
 import { vehicleStateRecorded } from './events';
 import { type Reply, type RequestContext, json } from './http';
-import { HttpProblem, type ProblemType } from './problems';
+import { type Command, capabilityOfPathSegment, problemTypes } from './inversRules';
+import { HttpProblem, type ProblemType, notFound } from './problems';
 import type { Simulation } from './simulation';
 import type { VehicleRecord } from './types';
 import { refreshTimestamps, setStateValue } from './vehicleState';
 import { requireVehicle } from './vehicles';
-
-type Command = (typeof KNOWN_COMMANDS)[number];
 
 /** What each command sets; commands not listed (draw attention, request state) only report. */
 const EFFECTS: Partial<Record<Command, Array<[property: string, value: unknown]>>> = {
@@ -45,7 +39,8 @@ const NEEDS_IGNITION_OFF: readonly string[] = ['LOCK_CENTRAL_LOCK', 'LOCK_AND_DI
 
 export async function executeCommand(ctx: RequestContext, sim: Simulation): Promise<Reply> {
 	const vehicleId = ctx.params.id;
-	const capability = commandCapability(ctx.params.command);
+	const capability = capabilityOfPathSegment(ctx.params.command);
+	if (!capability) throw notFound(`No resource at ${ctx.method} ${ctx.pathname}.`);
 	checkCommandAllowed(requireVehicle(sim, vehicleId), capability);
 	await sim.delays.sleep(sim.config.commandLatencyMs);
 	// Looked up again: the vehicle may have been removed while the command travelled.

@@ -2,7 +2,7 @@
  * The simulator's own control endpoints under `/__sim`, for tests in other processes and for
  * humans with curl. Never subject to faults, auth or rate limits.
  */
-import { problemTypes } from '../nodes/shared/contract';
+import { problemTypes } from './inversRules';
 import { faultRuleProblem } from './faults';
 import { type Reply, type RequestContext, json, jsonBody, problemReply } from './http';
 import { HttpProblem, notFound, validationError, vehicleNotFound } from './problems';

@@ -1,4 +1,4 @@
-import { permissions } from '../nodes/shared/contract';
+import { DEFAULT_PAGE_MAX, permissions } from './inversRules';
 import type { ClientDefinition, SimulatorOptions } from './types';
 
 /** The client a human uses to try the nodes: all permissions. */
@@ -37,6 +37,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
 	rateLimit: undefined,
 	commandLatencyMs: 0,
 	setupDelayMs: 2000,
+	pageMax: DEFAULT_PAGE_MAX,
 	clients: DEFAULT_CLIENTS,
 	pageTokenField: 'next_page_token',
 };

@@ -1,5 +1,5 @@
 /** Optimistic concurrency: a strong ETag per vehicle version, checked against If-Match. */
-import { problemTypes } from '../nodes/shared/contract';
+import { problemTypes } from './inversRules';
 import { HttpProblem } from './problems';
 import type { VehicleRecord } from './types';
 

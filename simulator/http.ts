@@ -1,6 +1,6 @@
 /** Small helpers around node:http: what a handler returns and how it goes on the wire. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { problemTypes } from '../nodes/shared/contract';
+import { problemTypes } from './inversRules';
 import { HttpProblem, problemBody } from './problems';
 
 /** A handler's answer; written by the server, or discarded when a fault replaces it. */

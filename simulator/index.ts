@@ -1,6 +1,6 @@
 /**
- * A local INVERS OneAPI: the contract in ../nodes/shared/contract served over HTTP, for the
- * package's tests, its benchmarks and humans trying the nodes in n8n.
+ * A local INVERS OneAPI served over HTTP, with its own reading of INVERS's rules (inversRules.ts),
+ * for the package's tests, its benchmarks and humans trying the nodes in n8n.
  *
  *   const sim = await startSimulator({ fleetSize: 250 });
  *   fetch(`${sim.url}/vehicles`, ...);

@@ -2,7 +2,7 @@
  * Vehicle Lifecycle API: available vehicle models, adding a vehicle (with its asynchronous setup)
  * and removing one to the archive.
  */
-import { SETUP_STATUS_FIELD, paths, problemTypes } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD, paths } from '../nodes/shared/contract';
 import {
 	type CatalogModel,
 	type TelematicsBrand,
@@ -15,6 +15,7 @@ import { isoTimestamp } from './clock';
 import { etagOf } from './etag';
 import { changeReasons, vehicleChanged } from './events';
 import { type Reply, type RequestContext, json, jsonBody } from './http';
+import { ADD_PROPERTIES, problemTypes, unitCredentialsProblem } from './inversRules';
 import { HttpProblem, notFound, validationError, vehicleNotFound } from './problems';
 import type { Simulation } from './simulation';
 import type { CustomFieldValue, Vehicle, VehicleRecord } from './types';
@@ -28,18 +29,6 @@ import {
 	validateTags,
 } from './validation';
 import { generateState } from './vehicleState';
-
-const ADD_FIELDS = [
-	'telematics_brand',
-	'telematics_unit_id',
-	'vehicle_model_id',
-	'credentials_id',
-	'password',
-	'master_data',
-	'custom_fields',
-	'tags',
-	'operation_status',
-];
 
 export function listVehicleModels(ctx: RequestContext): Reply {
 	const brand = findBrand(ctx.params.brand);
@@ -59,6 +48,8 @@ interface AddRequest {
 	customFields: Record<string, CustomFieldValue>;
 	tags: string[];
 	operationStatus: string;
+	/** The request as sent, for the checks that depend on the brand. */
+	body: Record<string, unknown>;
 }
 
 export function addVehicle(ctx: RequestContext, sim: Simulation): Reply {
@@ -105,7 +96,7 @@ export function addVehicle(ctx: RequestContext, sim: Simulation): Reply {
 
 function parseAddRequest(input: unknown): AddRequest {
 	const body = requireObject(input, 'body');
-	rejectUnknownKeys(body, ADD_FIELDS);
+	rejectUnknownKeys(body, ADD_PROPERTIES);
 	const request: AddRequest = {
 		brandName: requireString(body.telematics_brand, 'telematics_brand'),
 		unitId: requireString(body.telematics_unit_id, 'telematics_unit_id'),
@@ -121,12 +112,8 @@ function parseAddRequest(input: unknown): AddRequest {
 			body.operation_status === undefined
 				? 'OPERATING'
 				: requireEnumValue(body.operation_status, 'operation_status'),
+		body,
 	};
-	if ((body.credentials_id === undefined) === (body.password === undefined)) {
-		throw validationError('credentials_id, password', 'give exactly one of the two');
-	}
-	if (body.credentials_id !== undefined) requireString(body.credentials_id, 'credentials_id');
-	else requireString(body.password, 'password');
 	return request;
 }
 
@@ -140,6 +127,9 @@ function resolveReferences(
 	if (!brand) {
 		throw referencedNotFound('telematics_brand', `unknown telematics brand '${brandName}'`);
 	}
+	// Which credentials a unit needs depends on its maker: checked once the brand is known.
+	const credentials = unitCredentialsProblem(brand.name, brand.unitCredentials, request.body);
+	if (credentials) throw validationError(credentials.field, credentials.detail);
 	if (!isRegistryUnit(brand, unitId) && !sim.fleet.isKnownUnit(brand.name, unitId)) {
 		throw referencedNotFound('telematics_unit_id', `no unit '${unitId}' of brand ${brand.name}`);
 	}

@@ -2,7 +2,7 @@
  * Problem JSON errors as the OneAPI sends them. Handlers throw an `HttpProblem`; the server turns
  * it into `{ type, type_documentation, title, status, detail, flow_id }`.
  */
-import { problemTypes } from '../nodes/shared/contract';
+import { problemTypes } from './inversRules';
 
 export type ProblemType = (typeof problemTypes)[keyof typeof problemTypes];
 

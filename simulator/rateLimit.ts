@@ -2,7 +2,8 @@
  * Fixed-window rate limiting per API client, with the contract's headers on every answer so that
  * the package's pacing (keep `Remaining` above 0, wait for `Reset`) can be exercised.
  */
-import { problemTypes, rateLimitHeaders } from '../nodes/shared/contract';
+import { rateLimitHeaders } from '../nodes/shared/contract';
+import { problemTypes } from './inversRules';
 import { HttpProblem } from './problems';
 import type { RateLimitConfig } from './types';
 

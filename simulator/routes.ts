@@ -2,9 +2,10 @@
  * The API's route table. Paths come from the package's contract (with `:name` placeholders), so
  * a path corrected there is corrected here too.
  */
-import { pathTemplates as paths, permissions } from '../nodes/shared/contract';
+import { pathTemplates as paths } from '../nodes/shared/contract';
 import { executeCommand } from './commands';
 import type { Reply, RequestContext } from './http';
+import { permissions } from './inversRules';
 import { addVehicle, listVehicleModels, removeVehicle } from './lifecycle';
 import type { Simulation } from './simulation';
 import { TOKEN_PATHNAME, issueToken } from './tokenEndpoint';

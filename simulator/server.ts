@@ -4,15 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import {
-	DEFAULT_BASE_URL,
-	FLOW_ID_HEADER,
-	problemTypes,
-	rateLimitHeaders,
-} from '../nodes/shared/contract';
+import { DEFAULT_BASE_URL, FLOW_ID_HEADER, rateLimitHeaders } from '../nodes/shared/contract';
 import { authenticateBearer, requirePermission } from './auth';
 import { handleControl, isControlPath } from './control';
 import { type Reply, type RequestContext, problemReply, readBody, writeReply } from './http';
+import { problemTypes } from './inversRules';
 import { HttpProblem, notFound, problemTypeForStatus } from './problems';
 import { tooManyRequests } from './rateLimit';
 import { type RouteMatch, matchRoute } from './routes';

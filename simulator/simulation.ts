@@ -25,6 +25,7 @@ export class Simulation {
 		requests: {},
 		commandsReceived: [],
 		rateLimited: 0,
+		listLimits: {},
 	};
 	/** Pending setup completions: cleared by reset(), since the vehicles they finish are gone. */
 	readonly setupTimers = new TimerSet();
@@ -40,6 +41,7 @@ export class Simulation {
 			setupDelayMs: options.setupDelayMs,
 			rateLimit: options.rateLimit,
 			tokenTtlSeconds: options.tokenTtlSeconds,
+			pageMax: options.pageMax,
 		};
 		this.fleet = generateFleet(options.fleetSize, options.seed);
 		this.telemetryRandom = new Random(options.seed + TELEMETRY_SEED_OFFSET);
@@ -67,6 +69,7 @@ export class Simulation {
 		this.stats.requests = {};
 		this.stats.commandsReceived = [];
 		this.stats.rateLimited = 0;
+		this.stats.listLimits = {};
 	}
 
 	dispose(): void {

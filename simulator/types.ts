@@ -1,5 +1,6 @@
 /** Shapes shared by the simulator's modules. Wire names follow ../nodes/shared/contract. */
-import { type MasterDataField, SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+import type { MasterDataProperty } from './inversRules';
 
 export type SetupStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
 
@@ -23,7 +24,7 @@ export interface Vehicle {
 	fleet_id: string;
 	created_at: string;
 	modified_at: string;
-	master_data: Partial<Record<MasterDataField, string>>;
+	master_data: Partial<Record<MasterDataProperty, string>>;
 	custom_fields: Record<string, CustomFieldValue>;
 	tags: string[];
 	life_status: StatusValue;
@@ -75,6 +76,8 @@ export interface SimulatorConfig {
 	setupDelayMs: number;
 	rateLimit: RateLimitConfig | undefined;
 	tokenTtlSeconds: number;
+	/** The largest `limit` of the vehicle list; a larger one is a 400 naming `limit`. */
+	pageMax: number;
 }
 
 export interface SimulatorOptions extends SimulatorConfig {
@@ -129,6 +132,8 @@ export interface SimulatorStats {
 	commandsReceived: ReceivedCommand[];
 	/** 429 answers, from the rate limiter and from injected faults. */
 	rateLimited: number;
+	/** How often each `limit` was asked for on the vehicle list, refused ones included. */
+	listLimits: Record<string, number>;
 }
 
 export interface EventEnvelope<TData = Record<string, unknown>> {

@@ -5,16 +5,16 @@
  */
 import {
 	LICENSE_PLATE_MAX_LENGTH,
-	MASTER_DATA_FIELDS,
-	type MasterDataField,
-	VIN_PATTERN,
-} from '../nodes/shared/contract';
+	MASTER_DATA_PROPERTIES,
+	type MasterDataProperty,
+	VIN_RULE,
+} from './inversRules';
 import { validationError } from './problems';
 import type { CustomFieldValue } from './types';
 
 /** Enum-like values are open lists, but always upper snake case (`OPERATING`, `ELECTRIC`). */
 const ENUM_VALUE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
-const ENUM_MASTER_DATA_FIELDS: readonly MasterDataField[] = [
+const ENUM_MASTER_DATA_PROPERTIES: readonly MasterDataProperty[] = [
 	'fuel_type',
 	'transmission',
 	'vehicle_type',
@@ -64,18 +64,18 @@ export function requireEnumValue(value: unknown, field: string): string {
 export function validateMasterData(
 	value: unknown,
 	field = 'master_data',
-): Partial<Record<MasterDataField, string>> {
+): Partial<Record<MasterDataProperty, string>> {
 	const input = requireObject(value, field);
-	rejectUnknownKeys(input, MASTER_DATA_FIELDS, `${field}.`);
-	const result: Partial<Record<MasterDataField, string>> = {};
-	for (const key of MASTER_DATA_FIELDS) {
+	rejectUnknownKeys(input, MASTER_DATA_PROPERTIES, `${field}.`);
+	const result: Partial<Record<MasterDataProperty, string>> = {};
+	for (const key of MASTER_DATA_PROPERTIES) {
 		if (input[key] === undefined) continue;
 		const path = `${field}.${key}`;
 		if (key === 'license_plate') {
 			result[key] = requireString(input[key], path, LICENSE_PLATE_MAX_LENGTH);
 		} else if (key === 'vin') {
 			const vin = requireString(input[key], path);
-			if (!VIN_PATTERN.test(vin)) {
+			if (!VIN_RULE.test(vin)) {
 				throw validationError(
 					path,
 					'must be 17 characters, digits and capital letters except I, O and Q (ISO 3779)',
@@ -88,7 +88,7 @@ export function validateMasterData(
 				throw validationError(path, 'must be a four-digit year as a string, e.g. "2023"');
 			}
 			result[key] = year;
-		} else if (ENUM_MASTER_DATA_FIELDS.includes(key)) {
+		} else if (ENUM_MASTER_DATA_PROPERTIES.includes(key)) {
 			result[key] = requireEnumValue(input[key], path);
 		} else {
 			result[key] = requireString(input[key], path);

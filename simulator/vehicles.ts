@@ -1,9 +1,10 @@
 /** Vehicle Management API: list, get, update and the latest vehicle state. */
-import { MAX_PAGE_SIZE, listQuery } from '../nodes/shared/contract';
+import { listQuery } from '../nodes/shared/contract';
 import { isoTimestamp } from './clock';
 import { checkIfMatch, etagOf } from './etag';
 import { changeReasons, vehicleChanged } from './events';
 import { type Reply, type RequestContext, json, jsonBody } from './http';
+import { DEFAULT_PAGE_SIZE, PATCHABLE_PROPERTIES } from './inversRules';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { validationError, vehicleNotFound } from './problems';
 import type { Simulation } from './simulation';
@@ -17,11 +18,10 @@ import {
 	validateTags,
 } from './validation';
 
-const DEFAULT_PAGE_SIZE = 50;
-const PATCHABLE = ['master_data', 'custom_fields', 'tags', 'operation_status', 'rental_status'];
-
 export function listVehicles(ctx: RequestContext, sim: Simulation): Reply {
-	const limit = parseLimit(ctx.query.get(listQuery.limit));
+	const raw = ctx.query.get(listQuery.limit);
+	if (raw !== null) sim.stats.listLimits[raw] = (sim.stats.listLimits[raw] ?? 0) + 1;
+	const limit = parseLimit(raw, sim.config.pageMax);
 	const token = ctx.query.get(listQuery.pageToken);
 	// An empty token is read as "first page": harmless, and some clients send one.
 	const afterSeq = token ? decodePageToken(token) : 0;
@@ -35,14 +35,12 @@ export function listVehicles(ctx: RequestContext, sim: Simulation): Reply {
 	return json(200, pageBody(page.items, next, sim.options.pageTokenField));
 }
 
-function parseLimit(raw: string | null): number {
-	if (raw === null) return DEFAULT_PAGE_SIZE;
+/** INVERS does not document its largest page: the simulator's is `pageMax` (`--page-max`). */
+function parseLimit(raw: string | null, pageMax: number): number {
+	if (raw === null) return Math.min(DEFAULT_PAGE_SIZE, pageMax);
 	const limit = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
-	if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) {
-		throw validationError(
-			listQuery.limit,
-			`must be an integer from 1 to ${MAX_PAGE_SIZE}, got '${raw}'`,
-		);
+	if (!(limit >= 1 && limit <= pageMax)) {
+		throw validationError(listQuery.limit, `must be an integer from 1 to ${pageMax}, got '${raw}'`);
 	}
 	return limit;
 }
@@ -86,7 +84,7 @@ export function getLatestVehicleState(ctx: RequestContext, sim: Simulation): Rep
 export function updateVehicle(ctx: RequestContext, sim: Simulation): Reply {
 	const record = requireVehicle(sim, ctx.params.id);
 	const body = requireObject(jsonBody(ctx), 'body');
-	rejectUnknownKeys(body, PATCHABLE);
+	rejectUnknownKeys(body, PATCHABLE_PROPERTIES);
 	const patch = {
 		masterData: optional(body.master_data, validateMasterData),
 		customFields: optional(body.custom_fields, validateCustomFields),

@@ -2,7 +2,7 @@
  * ISO 3779 VINs with a correct check digit (position 9, as North America requires), so that any
  * VIN validator the package or a user applies accepts the simulator's data.
  */
-import { VIN_PATTERN } from '../nodes/shared/contract';
+import { VIN_RULE } from './inversRules';
 import type { Random } from './prng';
 
 // prettier-ignore
@@ -35,6 +35,6 @@ export function generateVin(random: Random, prefix: string, year: number): strin
 	const serial = String(random.int(0, 999999)).padStart(6, '0');
 	const draft = `${prefix}0${yearCode}${random.pick(PLANT_CODES.split(''))}${serial}`;
 	const vin = draft.slice(0, 8) + vinCheckDigit(draft) + draft.slice(9);
-	if (!VIN_PATTERN.test(vin)) throw new Error(`generated an invalid VIN ${vin}`);
+	if (!VIN_RULE.test(vin)) throw new Error(`generated an invalid VIN ${vin}`);
 	return vin;
 }

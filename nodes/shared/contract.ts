@@ -114,8 +114,13 @@ export const listQuery = {
 	search: 'q',
 } as const;
 
-/** Largest page the package asks for [choice: the real maximum is not public]. */
-export const MAX_PAGE_SIZE = 100;
+/**
+ * Page sizes of the vehicle list [choice: INVERS does not document its largest `limit`]. The
+ * package starts with pages of `first`; a 400 naming `limit` makes it ask again with the maximum
+ * the problem names, or half the size, down to `smallest`, and keep the size that worked per
+ * Base URL (transport/pageSize.ts).
+ */
+export const pageSizes = { first: 100, smallest: 10 } as const;
 
 /**
  * [choice names] where the token of the next page is found; read tolerantly in this order.
@@ -201,6 +206,17 @@ export function buildVehiclePatch(parts: {
 	if (parts.operationStatus) body.operation_status = { value: parts.operationStatus };
 	if (parts.rentalStatus) body.rental_status = { value: parts.rentalStatus };
 	return body;
+}
+
+/**
+ * [doc] Unit credentials on Add: a CloudBoxx unit (INVERS's own box) needs none, since INVERS
+ * links purchased boxes to the fleet itself, so its Add carries neither `credentials_id` nor
+ * `password`. A unit of any other maker (NIU, Segway, Tesla, ...) carries exactly one of them.
+ */
+export const CREDENTIAL_FREE_TELEMATICS_BRANDS: readonly string[] = ['CLOUDBOXX'];
+
+export function unitNeedsCredentials(telematicsBrand: string): boolean {
+	return !CREDENTIAL_FREE_TELEMATICS_BRANDS.includes(telematicsBrand.trim().toUpperCase());
 }
 
 /** [choice] Add is a flat object, one vehicle per request, answered with 201 and the vehicle. */

@@ -161,7 +161,7 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		);
 	});
 
-	it('5. fleet onboarding: adds the good units and reports the bad one per item', async () => {
+	it('5. fleet onboarding: adds CloudBoxx units without credentials and a NIU unit with its password, reports the bad one per item', async () => {
 		const { sim } = events;
 		const countBefore = sim.vehicleIds().length;
 
@@ -173,8 +173,14 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			['CBX-10101', true],
 			['CBX-10102', true],
 			['CBX-99999', false],
-			['CBX-10103', true],
+			['NIU-20101', true],
 		]);
+		const plates = new Map(
+			nodeItems(run, 'Telematics Units').map((unit) => [
+				unit.telematics_unit_id,
+				unit.license_plate,
+			]),
+		);
 		const failed = results.find((item) => item.telematics_unit_id === 'CBX-99999')!;
 		expect(String(failed.error)).toMatch(/telematics|unit|not found/i);
 		expect(failed.vehicle_id).toBeNull();
@@ -184,10 +190,11 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			const vehicle = sim.getVehicle(String(item.vehicle_id))!;
 			expect(vehicle.telematics_unit.id).toBe(item.telematics_unit_id);
 			expect(vehicle.tags).toContain('onboarded-by-n8n');
-			expect(vehicle.master_data.license_plate).toBe(
-				`B-IV ${String(item.telematics_unit_id).slice(-3)}`,
-			);
+			expect(vehicle.master_data.license_plate).toBe(plates.get(item.telematics_unit_id));
 		}
+		const niu = sim.getVehicle(String(results[3].vehicle_id))!;
+		expect(niu.telematics_unit.brand).toBe('NIU');
+		expect(niu.master_data.vehicle_type).toBe('MOPED');
 	});
 
 	it('publishes the webhook and trigger examples and starts n8n', async () => {

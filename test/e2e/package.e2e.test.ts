@@ -3,11 +3,15 @@
  * offered, n8n's credential test (the "Test" button: POST /rest/credentials/test) passes
  * against the simulator and fails clearly on a wrong secret or a wrong broker password, and an
  * access token that expires in the middle of an execution is renewed through n8n's own
- * credentials helper.
+ * credentials helper. Vehicles are added as a user configures the node (a CloudBoxx without
+ * credentials, a NIU unit with its password), and Get Many pages through an API whose largest page
+ * is 20 (the simulator's --page-max), with and without a filter.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { Simulator } from '../../simulator/index';
+import { startSimulator } from '../../simulator/index';
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import type { EventSimulator } from './harness';
@@ -112,6 +116,84 @@ function batchWorkflows(credential: { id: string; name: string }, receiverUrl: s
 	return [batch, errors];
 }
 
+const PAGE_MAX = 20;
+const PAGES_CREDENTIAL = { id: 'inversE2ePages01', name: `INVERS (pages of at most ${PAGE_MAX})` };
+const ID3 = '01HQJGXPRPG4179ZPNB83WVTE8';
+const NIU_NQI_GT = '01HQNGRMFD70AH9ZTK3YJK33TN';
+
+/** Webhook → one node of the package, answering with its items. */
+function oneNodeWorkflow(
+	id: string,
+	path: string,
+	node: string,
+	parameters: object,
+	credential: { id: string; name: string },
+) {
+	return linearWorkflow(id, `INVERS e2e: ${path}`, [
+		webhookNode(path, 'allEntries'),
+		{
+			name: 'INVERS',
+			type: `${PACKAGE_NAME}.${node}`,
+			typeVersion: 1,
+			parameters,
+			credentials: { inversOneApi: { id: credential.id, name: credential.name } },
+		},
+	]);
+}
+
+/** Workflows as the editor stores them: unit credentials only where the brand needs them. */
+function addAndListWorkflows(credential: { id: string; name: string }) {
+	const add = (parameters: object) => ({
+		resource: 'vehicle',
+		operation: 'add',
+		masterData: {},
+		additionalFields: {},
+		options: {},
+		...parameters,
+	});
+	return [
+		oneNodeWorkflow(
+			'inversE2eAdd001',
+			'e2e-add-cloudboxx',
+			'inversVehicleLifecycle',
+			add({ telematicsBrand: 'CLOUDBOXX', telematicsUnitId: 'CBX-10301', vehicleModelId: ID3 }),
+			credential,
+		),
+		oneNodeWorkflow(
+			'inversE2eAdd002',
+			'e2e-add-niu',
+			'inversVehicleLifecycle',
+			add({
+				telematicsBrand: 'NIU',
+				telematicsUnitId: 'NIU-20301',
+				vehicleModelId: NIU_NQI_GT,
+				unitCredentials: 'password',
+				unitPassword: 'niu-unit-secret',
+			}),
+			credential,
+		),
+		oneNodeWorkflow(
+			'inversE2ePage001',
+			'e2e-pages-all',
+			'inversVehicleManagement',
+			{ resource: 'vehicle', operation: 'getMany', returnAll: true },
+			PAGES_CREDENTIAL,
+		),
+		oneNodeWorkflow(
+			'inversE2ePage002',
+			'e2e-pages-mopeds',
+			'inversVehicleManagement',
+			{
+				resource: 'vehicle',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { vehicleType: 'MOPED' },
+			},
+			PAGES_CREDENTIAL,
+		),
+	];
+}
+
 const NODE_TYPES = [
 	'inversVehicleManagement',
 	'inversVehicleLifecycle',
@@ -126,26 +208,31 @@ describeE2e('the package in n8n 2.41', () => {
 	let cookie: string;
 	let credential: ReturnType<typeof inversCredential>;
 	const errorReports = new Receiver();
+	/** A OneAPI whose largest page is 20, as a tenant might have. */
+	let pagesSim: Simulator;
 
 	beforeAll(async () => {
 		await errorReports.start();
 		events = await startEventSimulator(uniqueId('e2e-pkg'));
+		pagesSim = await startSimulator({ port: 0, fleetSize: 45, pageMax: PAGE_MAX });
 		instance = await newInstance('package');
 		credential = inversCredential(events.sim.url);
-		await importCredentials(instance, [credential]);
+		await importCredentials(instance, [
+			credential,
+			{ ...inversCredential(pagesSim.url), ...PAGES_CREDENTIAL },
+		]);
 		const workflows = tempDir('package-workflows');
-		writeFileSync(
-			path.join(workflows, `${RENEWAL_WORKFLOW_ID}.json`),
-			JSON.stringify(renewalWorkflow(credential)),
-		);
-		for (const workflow of batchWorkflows(credential, errorReports.url)) {
+		const all = [
+			renewalWorkflow(credential),
+			...batchWorkflows(credential, errorReports.url),
+			...addAndListWorkflows(credential),
+		];
+		for (const workflow of all) {
 			writeFileSync(path.join(workflows, `${workflow.id}.json`), JSON.stringify(workflow));
 		}
 		await importWorkflows(instance, workflows);
-		await publishWorkflow(instance, RENEWAL_WORKFLOW_ID);
-		await publishWorkflow(instance, BATCH_WORKFLOW_ID);
 		// n8n runs an error workflow only when it is published.
-		await publishWorkflow(instance, ERRORS_WORKFLOW_ID);
+		for (const workflow of all) await publishWorkflow(instance, workflow.id);
 		n8n = await startN8n(instance);
 		cookie = await ownerSession(n8n.url);
 	}, 240_000);
@@ -153,6 +240,7 @@ describeE2e('the package in n8n 2.41', () => {
 	afterAll(async () => {
 		await n8n?.stop();
 		await errorReports.close();
+		await pagesSim?.close();
 		if (events) {
 			await deleteQueues(events.publisher);
 			await events.close();
@@ -348,4 +436,57 @@ describeE2e('the package in n8n 2.41', () => {
 			'not_sent',
 		]);
 	}, 90_000);
+	const callWebhook = async (webhookPath: string) => {
+		const response = await fetch(`${n8n.url}/webhook/${webhookPath}`);
+		const text = await response.text();
+		if (response.status !== 200) console.log(response.status, text, n8n.log().slice(-3000));
+		return { status: response.status, items: JSON.parse(text) as Array<Record<string, unknown>> };
+	};
+
+	it('adds a CloudBoxx vehicle without credentials and a NIU vehicle with its unit password', async () => {
+		const { sim } = events;
+		const countBefore = sim.vehicleIds().length;
+
+		const cloudBoxx = await callWebhook('e2e-add-cloudboxx');
+		const niu = await callWebhook('e2e-add-niu');
+
+		expect(cloudBoxx.status).toBe(200);
+		expect(cloudBoxx.items[0]).toMatchObject({
+			telematics_unit: { id: 'CBX-10301', brand: 'CLOUDBOXX' },
+			setup_status: 'PENDING',
+			flow_id: expect.any(String),
+		});
+		expect(niu.status).toBe(200);
+		expect(niu.items[0]).toMatchObject({
+			telematics_unit: { id: 'NIU-20301', brand: 'NIU' },
+			master_data: { vehicle_type: 'MOPED' },
+		});
+		expect(JSON.stringify(niu.items)).not.toContain('niu-unit-secret');
+		// The simulator refuses credentials for a CloudBoxx and wants them for a NIU unit: both
+		// requests were as INVERS documents them.
+		expect(sim.vehicleIds()).toHaveLength(countBefore + 2);
+		for (const item of [...cloudBoxx.items, ...niu.items]) {
+			expect(sim.getVehicle(String(item.id))).toBeDefined();
+		}
+	});
+
+	it(`Get Many with Return All and with a filter against an API whose largest page is ${PAGE_MAX}`, async () => {
+		const all = await callWebhook('e2e-pages-all');
+		expect(all.status).toBe(200);
+		expect(all.items.map((item) => item.id)).toEqual(pagesSim.vehicleIds());
+
+		const mopeds = await callWebhook('e2e-pages-mopeds');
+		expect(mopeds.status).toBe(200);
+		const expected = pagesSim
+			.vehicleIds()
+			.filter((id) => pagesSim.getVehicle(id)!.master_data.vehicle_type === 'MOPED');
+		expect(expected.length).toBeGreaterThan(0);
+		expect(mopeds.items.map((item) => item.id)).toEqual(expected);
+
+		// 100 refused once; the size that worked (20) served every later page of both executions.
+		expect(pagesSim.stats.listLimits).toEqual({ '100': 1, [String(PAGE_MAX)]: 6 });
+		const notices = n8n.log().match(/refused pages of 100 vehicles/g) ?? [];
+		expect(notices).toHaveLength(1);
+		expect(n8n.log()).toContain(`ask for ${PAGE_MAX} per page from now on`);
+	});
 });

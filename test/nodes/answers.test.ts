@@ -124,6 +124,7 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 			telematicsBrand: 'NIU',
 			telematicsUnitId: 'NIU-20001',
 			vehicleModelId: '01HQNGRMFD70AH9ZTK3YJK33TN',
+			unitCredentials: 'password',
 			unitPassword: 'unit-secret',
 		});
 		expect(items).toEqual([]);
@@ -268,6 +269,7 @@ describe('not found names what was asked for', () => {
 			telematicsBrand: 'NIU',
 			telematicsUnitId: 'NIU-99999',
 			vehicleModelId: '01HQNGRMFD70AH9ZTK3YJK33TN',
+			unitCredentials: 'password',
 			unitPassword: 'unit-secret',
 		});
 		expect(error?.message).toMatch(

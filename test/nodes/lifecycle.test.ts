@@ -1,5 +1,6 @@
 import { LoadOptionsContext } from 'n8n-core';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
 import { problemTypes, SETUP_STATUS_FIELD } from '../../nodes/shared/contract';
@@ -36,9 +37,35 @@ function addParameters(overrides: IDataObject = {}): IDataObject {
 		telematicsBrand: 'CLOUDBOXX',
 		telematicsUnitId: 'CBX-10001',
 		vehicleModelId: ID3,
-		unitPassword: 'unit-secret',
 		...overrides,
 	};
+}
+
+/** An NIU moped's unit: an OEM unit, which needs OEM credentials or its password. */
+function niuParameters(overrides: IDataObject = {}): IDataObject {
+	return addParameters({
+		telematicsBrand: 'NIU',
+		telematicsUnitId: 'NIU-20001',
+		vehicleModelId: NIU_NQI,
+		...overrides,
+	});
+}
+
+/** The parameters the editor shows (and n8n keeps) for these values of the Add operation. */
+function shownAddParameters(shownFor: IDataObject): string[] {
+	const description = new InversVehicleLifecycle().description;
+	const node = { parameters: {} } as INode;
+	const values = NodeHelpers.getNodeParameters(
+		description.properties,
+		{ resource: 'vehicle', operation: 'add', ...shownFor } as INodeParameters,
+		true,
+		false,
+		node,
+		description,
+	);
+	return description.properties
+		.filter((property) => NodeHelpers.displayParameter(values ?? {}, property, node, description))
+		.map((property) => property.name);
 }
 
 async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
@@ -84,35 +111,105 @@ describe('Add Vehicle', () => {
 		expect(later.error).toBeUndefined();
 	});
 
-	test('adds with an OEM credentials ID instead of a unit password', async () => {
+	test('adds an OEM unit with stored OEM credentials (the default choice)', async () => {
 		const { items, error } = await lifecycle(
 			'vehicle',
 			'add',
-			addParameters({
-				telematicsBrand: 'NIU',
-				telematicsUnitId: 'NIU-20001',
-				vehicleModelId: NIU_NQI,
-				unitPassword: '',
-				credentialsId: 'oem-credentials-1',
-			}),
+			niuParameters({ credentialsId: 'oem-credentials-1' }),
 		);
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({
 			master_data: { vehicle_type: 'MOPED' },
 			operation_status: { value: 'OPERATING' },
+			telematics_unit: { id: 'NIU-20001', brand: 'NIU' },
 		});
+	});
+
+	test('adds an OEM unit with its unit password', async () => {
+		const { items, error } = await lifecycle(
+			'vehicle',
+			'add',
+			niuParameters({
+				telematicsUnitId: 'NIU-20002',
+				unitCredentials: 'password',
+				unitPassword: 'unit-secret',
+			}),
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ telematics_unit: { id: 'NIU-20002', brand: 'NIU' } });
+		// The password is the unit's secret: it is sent, never put out.
+		expect(JSON.stringify(items[0].json)).not.toContain('unit-secret');
+	});
+
+	test('the editor asks for unit credentials for OEM brands only', () => {
+		const cloudBoxx = shownAddParameters({ telematicsBrand: 'CLOUDBOXX' });
+		expect(cloudBoxx).not.toContain('unitCredentials');
+		expect(cloudBoxx).not.toContain('credentialsId');
+		expect(cloudBoxx).not.toContain('unitPassword');
+		expect(cloudBoxx).toContain('cloudBoxxNotice');
+
+		const oem = shownAddParameters({ telematicsBrand: 'NIU' });
+		expect(oem).toEqual(expect.arrayContaining(['unitCredentials', 'credentialsId']));
+		expect(oem).not.toContain('unitPassword');
+		expect(oem).not.toContain('cloudBoxxNotice');
+		const byPassword = shownAddParameters({ telematicsBrand: 'NIU', unitCredentials: 'password' });
+		expect(byPassword).toContain('unitPassword');
+		expect(byPassword).not.toContain('credentialsId');
+		// A brand set by expression may be an OEM one: the choice stays offered.
+		expect(shownAddParameters({ telematicsBrand: '={{ $json.brand }}' })).toContain(
+			'unitCredentials',
+		);
+	});
+
+	test('a CloudBoxx unit is added without credentials, also when the brand comes by expression', async () => {
+		const rows = [
+			{ brand: 'CLOUDBOXX', unit: 'CBX-10020', model: ID3, password: '' },
+			{ brand: 'NIU', unit: 'NIU-20020', model: NIU_NQI, password: 'unit-secret' },
+		];
+		const { items, error } = await lifecycle(
+			'vehicle',
+			'add',
+			addParameters({
+				telematicsBrand: '={{ $json.brand }}',
+				telematicsUnitId: '={{ $json.unit }}',
+				vehicleModelId: '={{ $json.model }}',
+				unitCredentials: 'password',
+				unitPassword: '={{ $json.password }}',
+			}),
+			rows,
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => (item.json.telematics_unit as IDataObject).id)).toEqual([
+			'CBX-10020',
+			'NIU-20020',
+		]);
 	});
 
 	test.each([
 		[
-			'both',
-			{ credentialsId: 'oem-1', unitPassword: 'pw' },
-			'Both "OEM Credentials ID" and "Unit Password" are set',
+			'CloudBoxx with a password',
+			{ telematicsBrand: '={{ "CLOUDBOXX" }}', unitCredentials: 'password', unitPassword: 'pw' },
+			'A CLOUDBOXX unit takes no credentials, but "Unit Password" is set',
 		],
 		[
-			'neither',
-			{ credentialsId: '', unitPassword: '' },
-			'Neither "OEM Credentials ID" nor "Unit Password" is set',
+			'CloudBoxx with OEM credentials',
+			{ telematicsBrand: '={{ "CLOUDBOXX" }}', credentialsId: 'oem-1' },
+			'A CLOUDBOXX unit takes no credentials, but "OEM Credentials ID" is set',
+		],
+		[
+			'OEM unit without OEM credentials',
+			niuParameters(),
+			'The field "OEM Credentials ID" is empty: a NIU unit needs OEM credentials or its unit password',
+		],
+		[
+			'OEM unit without a password',
+			niuParameters({ unitCredentials: 'password', unitPassword: '' }),
+			'The field "Unit Password" is empty: a NIU unit needs OEM credentials or its unit password',
+		],
+		[
+			'brand unknown to the node (by expression) without credentials',
+			{ telematicsBrand: '={{ "SEGWAY" }}' },
+			'The field "OEM Credentials ID" is empty: a SEGWAY unit needs OEM credentials or its unit password',
 		],
 		[
 			'bad VIN',
@@ -271,6 +368,8 @@ describe('Remove Vehicle', () => {
 				telematicsBrand: brand,
 				telematicsUnitId: vehicle.telematics_unit.id,
 				vehicleModelId: model.json.id,
+				// Kept for an OEM brand only: the editor hides it for a CloudBoxx.
+				credentialsId: 'oem-credentials-1',
 			}),
 		);
 		expect(readded.error).toBeUndefined();

@@ -2,7 +2,9 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { listQuery, paths, readItems, readNextPageToken } from '../contract';
 import { oneApiRequest } from '../transport';
+import { requestListPage } from '../transport/pageSize';
 
+/** One page of the picker; smaller when INVERS refuses it (the size learnt is shared). */
 const SEARCH_PAGE_SIZE = 50;
 
 function vehicleLabel(vehicle: IDataObject): string {
@@ -20,14 +22,17 @@ export async function searchVehicles(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const qs: IDataObject = { [listQuery.limit]: SEARCH_PAGE_SIZE };
+	const qs: IDataObject = {};
 	if (filter) qs[listQuery.search] = filter;
 	if (paginationToken) qs[listQuery.pageToken] = paginationToken;
-	const response = await oneApiRequest.call(this, {
-		method: 'GET',
-		path: paths.vehicles,
-		qs,
-		expect: 'list',
+	const response = await requestListPage(this, { preferred: SEARCH_PAGE_SIZE }, async (limit) => {
+		const pageQuery = { ...qs, [listQuery.limit]: limit };
+		return await oneApiRequest.call(this, {
+			method: 'GET',
+			path: paths.vehicles,
+			qs: pageQuery,
+			expect: 'list',
+		});
 	});
 	const vehicles = readItems(response.body) as IDataObject[];
 	return {

@@ -90,6 +90,19 @@ export function readHttpFailure(error: unknown): HttpFailure {
 	};
 }
 
+/** The failure behind each error the transport threw for it (status and body, never the request). */
+const failures = new WeakMap<object, HttpFailure>();
+
+/** Keeps the failure with the error made of it, for callers that read more than the message. */
+export function withFailure<E extends object>(error: E, failure: HttpFailure): E {
+	failures.set(error, failure);
+	return error;
+}
+
+export function failureBehind(error: unknown): HttpFailure | undefined {
+	return error && typeof error === 'object' ? failures.get(error) : undefined;
+}
+
 export function isNetworkFailure(failure: HttpFailure): boolean {
 	return failure.status === undefined && failure.code !== undefined;
 }

@@ -1,17 +1,13 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import {
-	FLOW_ID_HEADER,
-	listQuery,
-	MAX_PAGE_SIZE,
-	readItems,
-	readNextPageToken,
-} from '../contract';
+import { FLOW_ID_HEADER, listQuery, readItems, readNextPageToken } from '../contract';
 import type { OneApiContext } from './connection';
 import { connection, CREDENTIAL_TYPE, forgetConnection, withCredential } from './connection';
 import type { HttpFailure } from './httpFailure';
-import { failedBeforeSending, isNetworkFailure, readHttpFailure } from './httpFailure';
+import { failedBeforeSending, isNetworkFailure, readHttpFailure, withFailure } from './httpFailure';
+import type { PageSizing } from './pageSize';
+import { requestListPage } from './pageSize';
 import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
 import { rateLimitGateFor, retryDelayMs } from './rateLimit';
@@ -272,7 +268,10 @@ export async function oneApiRequest<T = unknown>(
 			await sleep(backoffMs(attempt, settings.retryBaseDelayMs));
 			continue;
 		}
-		throw settle(problemToNodeApiError(this.getNode(), failure, failedRequest, flowId), mayHaveRun);
+		throw settle(
+			withFailure(problemToNodeApiError(this.getNode(), failure, failedRequest, flowId), failure),
+			mayHaveRun,
+		);
 	}
 }
 
@@ -283,25 +282,30 @@ export interface Page {
 
 /**
  * Cursor pagination as an async iterator of pages: a caller holds one page at a time, so walking
- * a fleet of any size needs memory for one page only.
+ * a fleet of any size needs memory for one page only. Each page asks for a size INVERS accepts
+ * (see pageSize.ts) and never for more than `maxItems` still need.
  */
 export async function* paginate(
 	this: OneApiContext,
-	request: Omit<OneApiRequest, 'method'> & { pageSize?: number },
+	request: Omit<OneApiRequest, 'method'> & { pageSize?: number; maxItems?: number },
 ): AsyncGenerator<Page> {
-	const pageSize = Math.min(Math.max(1, request.pageSize ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE);
+	const { pageSize, maxItems, ...pageRequest } = request;
 	let pageToken: string | undefined;
+	let received = 0;
 	const seenTokens = new Set<string>();
 	do {
-		const qs: IDataObject = { ...request.qs, [listQuery.limit]: pageSize };
-		if (pageToken) qs[listQuery.pageToken] = pageToken;
-		const response = await oneApiRequest.call(this, {
-			...request,
-			method: 'GET',
-			qs,
-			expect: 'list',
+		const token = pageToken;
+		const sizing: PageSizing = { explicit: pageSize, itemIndex: request.itemIndex };
+		if (maxItems !== undefined) sizing.wanted = maxItems - received;
+		const response = await requestListPage(this, sizing, async (limit) => {
+			const qs: IDataObject = { ...pageRequest.qs, [listQuery.limit]: limit };
+			if (token) qs[listQuery.pageToken] = token;
+			return await oneApiRequest.call(this, { ...pageRequest, method: 'GET', qs, expect: 'list' });
 		});
-		yield { items: readItems(response.body) as IDataObject[], flowId: response.flowId };
+		const items = readItems(response.body) as IDataObject[];
+		received += items.length;
+		yield { items, flowId: response.flowId };
+		if (maxItems !== undefined && received >= maxItems) break;
 		pageToken = readNextPageToken(response.body);
 		// A server that hands out the same cursor twice would loop forever: stop instead.
 		if (pageToken && seenTokens.has(pageToken)) break;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { knownValues } from '../../../shared/contract';
+import { CREDENTIAL_FREE_TELEMATICS_BRANDS, knownValues } from '../../../shared/contract';
 import { enumOptions, openEnumHint } from '../../../shared/descriptions/enumOptions';
 import {
 	customFieldsParameter,
@@ -9,6 +9,15 @@ import {
 import { forOperations, telematicsBrandParameter, timeoutOption } from '../common';
 
 const show = forOperations('vehicle', 'add');
+
+/**
+ * Unit credentials are asked for only where a unit needs them: not for a CloudBoxx. A brand set by
+ * expression may be any: then the choice stays, and the operation decides per item.
+ */
+const oemUnitsOnly = (show: Record<string, string[]> = {}) => ({
+	show: { ...forOperations('vehicle', 'add').show, ...show },
+	hide: { telematicsBrand: [...CREDENTIAL_FREE_TELEMATICS_BRANDS] },
+});
 
 export const addDescription: INodeProperties[] = [
 	telematicsBrandParameter('vehicle', 'add'),
@@ -38,20 +47,43 @@ export const addDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Fill in exactly one of "OEM Credentials ID" (OEM access stored in FleetControl) and "Unit Password" (the password of this telematics unit)',
-		name: 'accessNotice',
+			'A CloudBoxx unit needs no credentials: INVERS links the boxes you bought to your fleet itself',
+		name: 'cloudBoxxNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: show,
+		displayOptions: {
+			show: { ...show.show, telematicsBrand: [...CREDENTIAL_FREE_TELEMATICS_BRANDS] },
+		},
+	},
+	{
+		displayName: 'Unit Credentials',
+		name: 'unitCredentials',
+		type: 'options',
+		options: [
+			{
+				name: 'Stored OEM Credentials',
+				value: 'credentialsId',
+				description: "The maker's access stored in FleetControl, by its ID",
+			},
+			{
+				name: 'Unit Password',
+				value: 'password',
+				description: 'The password of this telematics unit',
+			},
+		],
+		default: 'credentialsId',
+		displayOptions: oemUnitsOnly(),
+		description:
+			'How INVERS reaches a unit of another maker (NIU and others). Ignored for a CloudBoxx, which needs no credentials: with the brand set by expression, leave the field below empty for CloudBoxx units.',
 	},
 	{
 		displayName: 'OEM Credentials ID',
 		name: 'credentialsId',
 		type: 'string',
 		default: '',
-		displayOptions: show,
+		displayOptions: oemUnitsOnly({ unitCredentials: ['credentialsId'] }),
 		description:
-			'ID of OEM credentials stored in FleetControl that give INVERS access to the vehicle. Leave empty when giving a Unit Password.',
+			'ID of the OEM credentials stored in FleetControl that give INVERS access to the vehicle',
 	},
 	{
 		displayName: 'Unit Password',
@@ -59,8 +91,8 @@ export const addDescription: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
-		displayOptions: show,
-		description: 'Password of this telematics unit. Leave empty when giving an OEM Credentials ID.',
+		displayOptions: oemUnitsOnly({ unitCredentials: ['password'] }),
+		description: 'Password of this telematics unit',
 	},
 	{
 		displayName: 'Master Data',

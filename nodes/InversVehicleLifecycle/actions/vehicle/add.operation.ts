@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
 import type { AddVehicleRequest } from '../../../shared/contract';
-import { paths } from '../../../shared/contract';
+import { paths, unitNeedsCredentials } from '../../../shared/contract';
 import type { BatchWording } from '../../../shared/execution/batchReport';
 import type { PreparedWrite } from '../../../shared/execution/runWrites';
 import { readCustomFields, readMasterData } from '../../../shared/masterData';
@@ -47,35 +47,71 @@ function requiredText(
 	return value;
 }
 
-/** Exactly one way for INVERS to reach the vehicle: stored OEM credentials or the unit's password. */
-function readAccess(
+const CREDENTIAL_FIELDS = {
+	credentialsId: { displayName: 'OEM Credentials ID', wire: 'credentials_id' },
+	unitPassword: { displayName: 'Unit Password', wire: 'password' },
+} as const;
+type CredentialParameter = keyof typeof CREDENTIAL_FIELDS;
+
+/**
+ * How INVERS reaches the unit [doc]: a CloudBoxx needs nothing (INVERS links purchased boxes to the
+ * fleet itself), a unit of another maker exactly one of stored OEM credentials and its password.
+ * The editor offers the credentials for OEM brands only, and one of them at a time; a brand set by
+ * expression is checked here, per item, before anything is sent.
+ */
+function readUnitCredentials(
 	this: IExecuteFunctions,
+	brand: string,
 	itemIndex: number,
 ): Pick<AddVehicleRequest, 'credentials_id' | 'password'> {
-	const credentialsId = String(this.getNodeParameter('credentialsId', itemIndex, '') ?? '').trim();
-	const password = String(this.getNodeParameter('unitPassword', itemIndex, '') ?? '');
-	if ((credentialsId === '') === (password === '')) {
+	// Hidden parameters are not kept by n8n: what is read here is what the editor showed.
+	const value = (name: CredentialParameter) =>
+		String(this.getNodeParameter(name, itemIndex, '') ?? '');
+	if (!unitNeedsCredentials(brand)) {
+		const given = (Object.keys(CREDENTIAL_FIELDS) as CredentialParameter[]).filter(
+			(name) => value(name).trim() !== '',
+		);
+		if (given.length === 0) return {};
+		const fields = given.map((name) => `"${CREDENTIAL_FIELDS[name].displayName}"`).join(' and ');
 		// The value is left out of the error: it may be a unit password.
 		throw invalidFieldError(
 			this,
 			itemIndex,
-			credentialsId === ''
-				? 'Neither "OEM Credentials ID" nor "Unit Password" is set: fill in exactly one of them'
-				: 'Both "OEM Credentials ID" and "Unit Password" are set: fill in only one of them',
+			`A ${brand} unit takes no credentials, but ${fields} ${given.length > 1 ? 'are' : 'is'} set`,
 			{
-				field: 'OEM Credentials ID / Unit Password',
-				allowed:
-					'INVERS reaches a new vehicle either through OEM credentials stored in FleetControl (their ID) or through the password of its telematics unit, never both.',
+				field: given.map((name) => CREDENTIAL_FIELDS[name].displayName).join(' / '),
+				allowed: `INVERS links CloudBoxx units to the fleet itself and refuses credentials for them. Leave ${fields} empty for CloudBoxx units (with the brand set by expression, e.g. an expression that is empty for them).`,
+				parameter: given[0],
 			},
 		);
 	}
-	return credentialsId !== '' ? { credentials_id: credentialsId } : { password };
+	const chosen: CredentialParameter =
+		this.getNodeParameter('unitCredentials', itemIndex, 'credentialsId') === 'password'
+			? 'unitPassword'
+			: 'credentialsId';
+	const field = CREDENTIAL_FIELDS[chosen];
+	const text = chosen === 'credentialsId' ? value(chosen).trim() : value(chosen);
+	if (text === '') {
+		throw invalidFieldError(
+			this,
+			itemIndex,
+			`The field "${field.displayName}" is empty: a ${brand} unit needs OEM credentials or its unit password`,
+			{
+				field: field.displayName,
+				value: '',
+				allowed: `Units of makers other than CloudBoxx reach INVERS through OEM credentials stored in FleetControl (their ID) or the password of the unit: fill in "${field.displayName}", or choose the other one under "Unit Credentials".`,
+				parameter: chosen,
+			},
+		);
+	}
+	return { [field.wire]: text };
 }
 
 /** Reads and checks one vehicle to add; the POST goes out only once every item passed. */
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedWrite> {
+	const brand = requiredText.call(this, 'telematicsBrand', 'Telematics Brand', itemIndex);
 	const body: AddVehicleRequest = {
-		telematics_brand: requiredText.call(this, 'telematicsBrand', 'Telematics Brand', itemIndex),
+		telematics_brand: brand,
 		telematics_unit_id: requiredText.call(
 			this,
 			'telematicsUnitId',
@@ -83,7 +119,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		),
 		vehicle_model_id: requiredText.call(this, 'vehicleModelId', 'Vehicle Model', itemIndex),
-		...readAccess.call(this, itemIndex),
+		...readUnitCredentials.call(this, brand, itemIndex),
 	};
 	const masterData = readMasterData.call(
 		this,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { knownValues, listQuery, MAX_PAGE_SIZE, paths } from '../../../shared/contract';
+import { knownValues, listQuery, pageSizes, paths } from '../../../shared/contract';
 import { enumOptions, openEnumHint } from '../../../shared/descriptions/enumOptions';
 import { paginate } from '../../../shared/transport';
 import { forOperations, simplifyVehicle, simplifyVehicleOption, timeoutOption } from './common';
@@ -115,9 +116,39 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: show,
-		options: [simplifyVehicleOption, timeoutOption],
+		options: [
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				// A literal: n8n's linter reads defaults statically. pageSizes.first.
+				default: 100,
+				description: `Vehicles asked for per request. Only for a tenant whose largest page is known: without it the node starts at ${pageSizes.first} and, when INVERS refuses a page size, asks for fewer and keeps the size that worked.`,
+			},
+			simplifyVehicleOption,
+			timeoutOption,
+		],
 	},
 ];
+
+/** The Page Size option: undefined when not set (the node then finds a size INVERS accepts). */
+function readPageSize(this: IExecuteFunctions, itemIndex: number): number | undefined {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const value = options.pageSize as unknown;
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field "Page Size" holds "${String(value)}": it must be a whole number of at least 1`,
+			{
+				itemIndex,
+				description: `How many vehicles to ask INVERS for per request. Remove the option to let the node choose: it starts at ${pageSizes.first} and asks for fewer when INVERS refuses a page size.`,
+			},
+		);
+	}
+	return value;
+}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -126,13 +157,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const filters = readFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
 	const simplify = this.getNodeParameter('options.simplify', itemIndex, false) as boolean;
 	const filtering = hasFilters(filters);
+	const pageSize = readPageSize.call(this, itemIndex);
 
 	const results: IDataObject[] = [];
 	const pages = paginate.call(this, {
 		path: paths.vehicles,
 		qs: search ? { [listQuery.search]: search } : {},
-		// Without client-side filters, a small limit needs only a small page.
-		pageSize: filtering ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE),
+		pageSize,
+		// Without client-side filters, no page asks for more vehicles than the limit still needs.
+		maxItems: filtering || !Number.isFinite(limit) ? undefined : limit,
 		itemIndex,
 	});
 	for await (const page of pages) {
