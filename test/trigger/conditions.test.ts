@@ -112,9 +112,12 @@ describe('reading the conditions', () => {
 		[[], /Add at least one condition under "Conditions"/],
 		[
 			[{ type: 'chargeBelow', belowPercent: 120 }],
-			/Condition 1: "Below \(%\)" must be from 0 to 100, got 120/,
+			/Condition 1: "Threshold \(%\)" must be from 0 to 100, got 120/,
 		],
-		[[{ type: 'chargeBelow', belowPercent: 'low' }], /"Below \(%\)" must be a number, got "low"/],
+		[
+			[{ type: 'chargeBelow', belowPercent: 'low' }],
+			/"Threshold \(%\)" must be a number, got "low"/,
+		],
 		[
 			[{ type: 'chargeBelow', belowPercent: 20, hysteresisPercent: -1 }],
 			/"Hysteresis \(Percentage Points\)" must be 0 or more/,
@@ -125,11 +128,11 @@ describe('reading the conditions', () => {
 		],
 		[
 			[{ type: 'outsideCircle', latitude: 95, longitude: 13, radiusMetres: 10 }],
-			/"Centre Latitude" must be from -90 to 90, got 95/,
+			/"Latitude of Centre" must be from -90 to 90, got 95/,
 		],
 		[
 			[{ type: 'outsideCircle', latitude: 52, longitude: 190, radiusMetres: 10 }],
-			/"Centre Longitude" must be from -180 to 180, got 190/,
+			/"Longitude of Centre" must be from -180 to 180, got 190/,
 		],
 		[
 			[
@@ -182,7 +185,10 @@ describe('reading the conditions', () => {
 		],
 		[[{ type: 'propertyEquals', property: ' ', value: 'x' }], /"Property Name" is empty/],
 		[[{ type: 'propertyEquals', property: 'ignition' }], /"Value" is empty/],
-		[[{ type: 'somethingElse' }], /"Watch" is "somethingElse", which is not a known condition/],
+		[
+			[{ type: 'somethingElse' }],
+			/"Condition Type" is "somethingElse", which is not a known condition/,
+		],
 		[
 			[
 				{ type: 'chargeBelow', name: 'a', belowPercent: 10 },

@@ -177,7 +177,10 @@ function readCondition(raw: RawCondition, index: number): ConditionDefinition {
 	const fields = new FieldReader(raw, label);
 	const type = raw.type as ConditionType;
 	if (!TYPES.includes(type)) {
-		fields.fail('Watch', `is ${JSON.stringify(raw.type ?? null)}, which is not a known condition`);
+		fields.fail(
+			'Condition Type',
+			`is ${JSON.stringify(raw.type ?? null)}, which is not a known condition`,
+		);
 	}
 	const { watched, test, defaultName } = readTest(type, fields);
 	return { name: givenName || defaultName, type, watched, test };
@@ -189,7 +192,7 @@ function readTest(
 ): { watched: WatchedValue; test: ConditionTest; defaultName: string } {
 	switch (type) {
 		case 'chargeBelow': {
-			const threshold = fields.inRange('belowPercent', 'Below (%)', 0, 100);
+			const threshold = fields.inRange('belowPercent', 'Threshold (%)', 0, 100);
 			const hysteresis = fields.number('hysteresisPercent', 'Hysteresis (Percentage Points)', 0);
 			if (hysteresis < 0) fields.fail('Hysteresis (Percentage Points)', 'must be 0 or more');
 			return {
@@ -200,8 +203,8 @@ function readTest(
 		}
 		case 'outsideCircle': {
 			const circle: GeoCircle = {
-				lat: fields.inRange('latitude', 'Centre Latitude', -90, 90),
-				lon: fields.inRange('longitude', 'Centre Longitude', -180, 180),
+				lat: fields.inRange('latitude', 'Latitude of Centre', -90, 90),
+				lon: fields.inRange('longitude', 'Longitude of Centre', -180, 180),
 				radius: fields.number('radiusMetres', 'Radius (Metres)'),
 			};
 			if (circle.radius <= 0) {

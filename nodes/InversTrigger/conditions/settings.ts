@@ -31,7 +31,7 @@ export function readConditionSettings(context: ITriggerFunctions): ConditionSett
 			maxVehicles,
 		};
 	} catch (error) {
-		if (!(error instanceof ConditionSettingError)) throw error;
-		throw new NodeOperationError(node, error.message, { description: error.description });
+		const description = error instanceof ConditionSettingError ? error.description : undefined;
+		throw new NodeOperationError(node, (error as Error).message, { description });
 	}
 }
