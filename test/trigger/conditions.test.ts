@@ -103,7 +103,7 @@ describe('reading the conditions', () => {
 			'life_status_offline',
 			'operation_status_changed',
 		]);
-		expect(definitions[0].test).toEqual({ kind: 'below', threshold: 15, clearAt: 15 });
+		expect(definitions[0].test).toEqual({ kind: 'below', threshold: 15, clearAt: 20 });
 		expect(definitions[2].test).toEqual({ kind: 'equals', expected: 'unlocked', negate: false });
 		expect(definitions[3].watched).toEqual({ source: 'vehicle', name: 'life_status' });
 	});

@@ -48,6 +48,10 @@ export const POSITION_PROPERTY = 'position';
 export const LIFE_STATUS_FIELD = 'life_status';
 export const OPERATION_STATUS_FIELD = 'operation_status';
 
+/** Hysteresis when the parameter is absent: the parameters' defaults. */
+export const DEFAULT_HYSTERESIS_PERCENT = 5;
+export const DEFAULT_HYSTERESIS_METRES = 100;
+
 /** Each condition takes two bits of a number per vehicle (known, met). */
 export const MAX_CONDITIONS = 30;
 
@@ -193,7 +197,11 @@ function readTest(
 	switch (type) {
 		case 'chargeBelow': {
 			const threshold = fields.inRange('belowPercent', 'Threshold (%)', 0, 100);
-			const hysteresis = fields.number('hysteresisPercent', 'Hysteresis (Percentage Points)', 0);
+			const hysteresis = fields.number(
+				'hysteresisPercent',
+				'Hysteresis (Percentage Points)',
+				DEFAULT_HYSTERESIS_PERCENT,
+			);
 			if (hysteresis < 0) fields.fail('Hysteresis (Percentage Points)', 'must be 0 or more');
 			return {
 				watched: { source: 'state', name: CHARGE_PROPERTY },
@@ -310,7 +318,11 @@ function readTest(
 }
 
 function readHysteresisMetres(fields: FieldReader): number {
-	const hysteresis = fields.number('hysteresisMetres', 'Hysteresis (Metres)', 0);
+	const hysteresis = fields.number(
+		'hysteresisMetres',
+		'Hysteresis (Metres)',
+		DEFAULT_HYSTERESIS_METRES,
+	);
 	if (hysteresis < 0) fields.fail('Hysteresis (Metres)', `must be 0 or more, got ${hysteresis}`);
 	return hysteresis;
 }

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { knownValues } from '../../shared/contract';
 import { enumOptions } from '../../shared/descriptions/enumOptions';
+import { DEFAULT_HYSTERESIS_METRES, DEFAULT_HYSTERESIS_PERCENT } from './definitions';
 
 const WATCHING = { show: { startOn: ['conditionChange'] } };
 
@@ -104,7 +105,7 @@ export const conditionProperties: INodeProperties[] = [
 						displayName: 'Hysteresis (Metres)',
 						name: 'hysteresisMetres',
 						type: 'number',
-						default: 100,
+						default: DEFAULT_HYSTERESIS_METRES,
 						typeOptions: { minValue: 0 },
 						displayOptions: ofType('outsideCircle', 'outsideBox'),
 						description:
@@ -114,7 +115,7 @@ export const conditionProperties: INodeProperties[] = [
 						displayName: 'Hysteresis (Percentage Points)',
 						name: 'hysteresisPercent',
 						type: 'number',
-						default: 5,
+						default: DEFAULT_HYSTERESIS_PERCENT,
 						typeOptions: { minValue: 0 },
 						displayOptions: ofType('chargeBelow'),
 						description:
