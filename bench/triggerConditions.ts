@@ -142,6 +142,8 @@ async function removeQueue(publisher: AmqpPublisher): Promise<void> {
 
 interface Drain {
 	eventsPerSecond: number;
+	/** CPU time of this process (trigger and emulated n8n) per event, µs. */
+	cpuPerEvent: number;
 	executions: number;
 }
 
@@ -157,6 +159,7 @@ async function drain(
 	const sentinel = new Promise<void>((resolve) => (done = resolve));
 	let run: TriggerRun | undefined = undefined;
 	const started = performance.now();
+	const cpuBefore = process.cpuUsage();
 	run = await startTrigger({
 		parameters: {
 			queues: publisher.queues['vehicle-states'],
@@ -174,9 +177,14 @@ async function drain(
 	});
 	await sentinel;
 	const seconds = (performance.now() - started) / 1000;
+	const cpu = process.cpuUsage(cpuBefore);
 	await run.close();
 	await removeQueue(publisher);
-	return { eventsPerSecond: events.length / seconds, executions };
+	return {
+		eventsPerSecond: events.length / seconds,
+		cpuPerEvent: (cpu.user + cpu.system) / events.length,
+		executions,
+	};
 }
 
 function median(values: number[]): number {
@@ -238,11 +246,12 @@ export async function benchConditions(options: ConditionsBenchOptions): Promise<
 	}
 	const every = median(everyEvent.map((result) => result.eventsPerSecond));
 	const watched = median(watching.map((result) => result.eventsPerSecond));
+	const cpu = (results: Drain[]) => median(results.map((result) => result.cpuPerEvent)).toFixed(0);
 	console.log(
-		`For Every Event          ${every.toFixed(0).padStart(7)} events/s drained (median of ${options.rounds}), ${everyEvent[0].executions} executions`,
+		`For Every Event          ${every.toFixed(0).padStart(7)} events/s drained (median of ${options.rounds}), ${cpu(everyEvent)} µs CPU/event, ${everyEvent[0].executions} executions`,
 	);
 	console.log(
-		`3 watched conditions     ${watched.toFixed(0).padStart(7)} events/s drained (median of ${options.rounds}), ${watching[0].executions} executions (one per transition)`,
+		`3 watched conditions     ${watched.toFixed(0).padStart(7)} events/s drained (median of ${options.rounds}), ${cpu(watching)} µs CPU/event, ${watching[0].executions} executions (one per transition)`,
 	);
 	console.log(
 		`watched conditions drain = ${(watched / every).toFixed(2)}x For Every Event (target ≥ 0.9x)`,

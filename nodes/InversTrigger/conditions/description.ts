@@ -259,5 +259,5 @@ export const maxWatchedVehiclesOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	displayOptions: { show: { '/startOn': ['conditionChange'] } },
 	description:
-		'With watched conditions: how many vehicles are remembered. Past it, the least recently seen are forgotten (counted in the log) and count as first seen when they report again. About 0.3 KB each.',
+		'With watched conditions: how many vehicles are remembered. Past it, the least recently seen are forgotten (counted in the log) and count as first seen when they report again. About 0.4 KB each with three conditions.',
 };
