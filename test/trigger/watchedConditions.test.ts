@@ -204,6 +204,31 @@ describe('watched conditions on the real broker', () => {
 		expect(await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.states))).toBe(0);
 	});
 
+	it('a test run waits for the first transition, acknowledging events that change nothing', async () => {
+		const trigger = await bed.start({ queues: bed.broker.states, ...LOW_CHARGE }, 'hold', {
+			mode: 'manual',
+		});
+		await bed.broker.publisher.publish(chargeEvent('T1', 50, 0));
+		const low = chargeEvent('T1', 10, 10);
+		await bed.broker.publisher.publish(low);
+		await bed.broker.publisher.publish(chargeEvent('T1', 60, 20));
+		await trigger.waitForExecutions(1);
+		expect(trigger.executions[0].items).toEqual([
+			expect.objectContaining({
+				event_id: low.metadata.id,
+				condition: 'low',
+				transition: 'entered',
+			}),
+		]);
+		await trigger.close();
+		trigger.executions[0].succeed();
+		await until(() => trigger.summary() !== undefined, 3000, 'the test run to end');
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.summary()).toMatchObject({ emitted: 1, noTransition: 1, acked: 2 });
+		// The event after the transition stays for the production trigger.
+		expect(await bed.broker.queueDepth(bed.broker.states)).toBe(1);
+	});
+
 	it('refuses to activate with a condition that cannot work, naming the field', async () => {
 		await expect(
 			bed.start({
