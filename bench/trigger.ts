@@ -38,6 +38,7 @@ import { createAmqpPublisher } from '../simulator/amqpPublisher';
 import type { TriggerRun } from '../test/harness/trigger';
 import { localCredentials, startTrigger } from '../test/harness/trigger';
 import { startProxy, uniqueName } from '../test/harness/triggerAmqp';
+import { benchConditions } from './triggerConditions';
 
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -515,6 +516,9 @@ async function main() {
 			`${contender.name.padEnd(24)} lost (never emitted) ${lost}   duplicates ${duplicates}   (${note})`,
 		);
 	}
+
+	// Watched conditions versus For Every Event, and their memory (bench/triggerConditions.ts).
+	if (only < 0) await benchConditions({ events: EVENTS, prefetch: PREFETCH, rounds: ROUNDS });
 }
 
 main().then(

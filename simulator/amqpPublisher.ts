@@ -57,6 +57,19 @@ export const DEFAULT_TOPICS: TopicDefinition[] = [
 	{ name: 'trips', eventTypes: ['TripStarted', 'TripEnded', 'TripMetricsReady'] },
 ];
 
+/**
+ * The queues of a second event consumer (FleetControl allows five per fleet) subscribed to the same
+ * two topics, as the fleet state mirror example uses them: a consumer of its own, so the mirror and
+ * the alert and sync examples each get every event instead of competing for one queue's messages.
+ */
+export const MIRROR_TOPICS: TopicDefinition[] = [
+	{ name: 'mirror.vehicle-states', eventTypes: [events.types.vehicleStateRecorded] },
+	{ name: 'mirror.vehicle-changes', eventTypes: [events.types.vehicleChanged] },
+];
+
+/** What `npm start` and the end-to-end tests publish to: the default topics and the mirror's. */
+export const SANDBOX_TOPICS: TopicDefinition[] = [...DEFAULT_TOPICS, ...MIRROR_TOPICS];
+
 /** AMQP properties of an event as INVERS sets them [doc]. */
 export function eventProperties(envelope: EventEnvelope) {
 	const { metadata } = envelope;

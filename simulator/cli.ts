@@ -11,7 +11,7 @@ import {
 	startSimulator,
 } from './index';
 import type { AmqpPublisher } from './amqpPublisher';
-import { attachPublisher, createAmqpPublisher } from './amqpPublisher';
+import { SANDBOX_TOPICS, attachPublisher, createAmqpPublisher } from './amqpPublisher';
 
 const USAGE = `Usage: tsx simulator/cli.ts [options]
   --port <n>                 port to listen on (default 8787; 0 picks a free one)
@@ -134,6 +134,7 @@ async function publishEvents(sim: Simulator): Promise<() => Promise<void>> {
 		publisher = await createAmqpPublisher({
 			url: eventOptions.amqpUrl,
 			fleetId: eventOptions.fleetId,
+			topics: SANDBOX_TOPICS,
 		});
 	} catch (error) {
 		const where = eventOptions.amqpUrl.replace(/\/\/[^@]*@/, '//');

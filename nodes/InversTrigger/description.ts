@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { events } from '../shared/contract';
+import { conditionProperties, maxWatchedVehiclesOption } from './conditions/description';
 
 const reasonOptions = events.knownReasons.map((reason) => ({
 	name: reason
@@ -76,6 +77,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: { show: { eventTypeMode: ['selected'] } },
 		description: 'More event types by name, separated by commas',
 	},
+	...conditionProperties,
 	{
 		displayName: 'Acknowledge',
 		name: 'ackMode',
@@ -239,6 +241,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				description: 'Larger messages are treated as malformed',
 			},
+			maxWatchedVehiclesOption,
 			{
 				displayName: 'On Malformed Message',
 				name: 'onMalformed',

@@ -4,6 +4,8 @@ import { events } from '../shared/contract';
 import type { ExecutionOutcome, Settlement } from './ack/ackModes';
 import { outcomeOfRun, settlementFor } from './ack/ackModes';
 import type { Delivery } from './amqp/delivery';
+import type { Evaluation } from './conditions/evaluator';
+import { ConditionWatcher } from './conditions/watcher';
 import { DedupeWindow } from './dedupe';
 import { VehicleCache } from './enrichment/vehicleCache';
 import { filterOutReason } from './events/filters';
@@ -42,6 +44,10 @@ export interface PipelineStats {
 	timedOut: number;
 	/** Answers not sent because the delivery's channel had died (the broker redelivers). */
 	stale: number;
+	/** Watched conditions only: events that started nothing (acknowledged), vehicles remembered. */
+	noTransition?: number;
+	watchedVehicles?: number;
+	forgottenVehicles?: number;
 }
 
 interface Running {
@@ -89,6 +95,7 @@ export class EventPipeline {
 	private sweeper?: AbortController;
 	private readonly dedupe?: DedupeWindow<Delivery>;
 	private readonly vehicles?: VehicleCache;
+	private readonly conditions?: ConditionWatcher;
 
 	constructor(
 		private readonly settings: TriggerSettings,
@@ -100,6 +107,10 @@ export class EventPipeline {
 		}
 		if (settings.includeVehicle && host.fetchVehicle) {
 			this.vehicles = new VehicleCache(settings.vehicleCacheTtlMs, host.fetchVehicle);
+		}
+		if (settings.conditions) {
+			this.conditions = new ConditionWatcher(settings.conditions, host.logger);
+			Object.assign(this.stats, { noTransition: 0, watchedVehicles: 0, forgottenVehicles: 0 });
 		}
 	}
 
@@ -190,9 +201,18 @@ export class EventPipeline {
 			// A copy of an event still running: it is answered together with the original.
 			if (verdict.kind === 'parked') return undefined;
 		}
+		// Watched conditions: evaluated here, synchronously and in delivery order, before the
+		// execution starts, so the result is the same whatever the parallel limit and ack mode.
+		let evaluation: Evaluation | undefined;
+		if (this.conditions) {
+			evaluation = this.conditions.check(event, delivery.redelivered);
+			this.stats.watchedVehicles = this.conditions.watchedVehicles;
+			this.stats.forgottenVehicles = this.conditions.forgottenVehicles;
+			if (!evaluation) return this.noTransition(delivery, event);
+		}
 		let started = false;
 		try {
-			const pending = this.startExecution(delivery, event);
+			const pending = this.startExecution(delivery, event, evaluation);
 			started = true;
 			return pending;
 		} finally {
@@ -201,13 +221,28 @@ export class EventPipeline {
 		}
 	}
 
+	/** Watched conditions: an event that changed none is handled, like a filtered one. */
+	private noTransition(delivery: Delivery, event: ParsedEvent): undefined {
+		this.stats.noTransition!++;
+		this.answer(delivery, 'ack');
+		for (const copy of this.dedupe?.finish(event.id, true) ?? NO_COPIES) {
+			this.stats.duplicates++;
+			this.answer(copy, 'ack');
+		}
+		return undefined;
+	}
+
 	/** Forgets an event that did not run, returning copies parked on it to the queue. */
 	private releaseParked(eventId: string): void {
 		for (const copy of this.dedupe?.finish(eventId, false) ?? []) this.answer(copy, 'requeue');
 	}
 
 	/** Undefined when nothing is left to wait for (acknowledged immediately). */
-	private startExecution(delivery: Delivery, event: ParsedEvent): Promise<void> | undefined {
+	private startExecution(
+		delivery: Delivery,
+		event: ParsedEvent,
+		evaluation?: Evaluation,
+	): Promise<void> | undefined {
 		const mode = this.settings.ackMode;
 		if (this.manual) {
 			this.manualEmitted = true;
@@ -216,6 +251,7 @@ export class EventPipeline {
 		if (mode === 'immediately') {
 			this.answer(delivery, 'ack');
 			this.dedupe?.finish(event.id, true);
+			this.conditions?.answered(event.id, 'ack');
 		}
 		this.rememberVehicle(event);
 		const item = eventToItem(event, deliveryInfo(delivery), {
@@ -224,15 +260,16 @@ export class EventPipeline {
 		});
 		if (this.needsEnrichment(event)) {
 			// Include Vehicle: the only step before the execution that waits (a REST request).
-			return this.enrichAndRun(delivery, event, item);
+			return this.enrichAndRun(delivery, event, item, evaluation);
 		}
-		return this.run(delivery, event, item);
+		return this.run(delivery, event, item, evaluation);
 	}
 
 	private async enrichAndRun(
 		delivery: Delivery,
 		event: ParsedEvent,
 		item: IDataObject,
+		evaluation?: Evaluation,
 	): Promise<void> {
 		let ran = false;
 		try {
@@ -244,7 +281,7 @@ export class EventPipeline {
 				ran = true;
 				return;
 			}
-			const pending = this.run(delivery, event, item);
+			const pending = this.run(delivery, event, item, evaluation);
 			ran = true;
 			await pending;
 		} finally {
@@ -252,23 +289,29 @@ export class EventPipeline {
 		}
 	}
 
-	/** Emits the item; unless acknowledged already, answers once the execution ended. */
+	/**
+	 * Emits the item (with watched conditions, one item per transition); unless acknowledged
+	 * already, answers once the execution ended.
+	 */
 	private run(
 		delivery: Delivery,
 		event: ParsedEvent,
 		item: IDataObject,
+		evaluation?: Evaluation,
 	): Promise<void> | undefined {
 		const mode = this.settings.ackMode;
+		const items = evaluation ? this.conditions!.items(item, evaluation) : item;
 		if (mode === 'immediately') {
-			this.emit(item);
+			this.emit(items);
 			return undefined;
 		}
-		return this.execute(item, event.id).then((outcome) => {
+		return this.execute(items, event.id).then((outcome) => {
 			let completed = false;
 			try {
 				const onFailure = this.settings.onFailure;
 				const settlement = settlementFor(mode, outcome, delivery.redelivered, onFailure);
 				this.answer(delivery, settlement);
+				this.conditions?.answered(event.id, settlement);
 				const parked = this.dedupe?.finish(event.id, settlement === 'ack') ?? NO_COPIES;
 				for (const copy of parked) {
 					const copySettlement = settlementFor(mode, outcome, copy.redelivered, onFailure);
@@ -348,13 +391,17 @@ export class EventPipeline {
 		}
 	}
 
-	private emit(item: IDataObject, done?: DeferredRun): void {
+	private emit(item: IDataObject | IDataObject[], done?: DeferredRun): void {
 		this.stats.emitted++;
-		this.host.emit([[{ json: item }]], done);
+		const items = Array.isArray(item) ? item.map((json) => ({ json })) : [{ json: item }];
+		this.host.emit([items], done);
 	}
 
 	/** Starts the execution and waits for it, at most the execution timeout. Never rejects. */
-	private execute(item: IDataObject, eventId: string | undefined): Promise<ExecutionOutcome> {
+	private execute(
+		item: IDataObject | IDataObject[],
+		eventId: string | undefined,
+	): Promise<ExecutionOutcome> {
 		const done = this.host.createDeferred();
 		return new Promise<ExecutionOutcome>((resolve) => {
 			const running: Running = {

@@ -2,6 +2,8 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AckMode, FailureAction } from './ack/ackModes';
+import { readConditionSettings } from './conditions/settings';
+import type { ConditionSettings } from './conditions/watcher';
 import type { EventFilter } from './events/filters';
 import { splitList } from './events/filters';
 import { canonicalEventType } from './events/parseEvent';
@@ -24,6 +26,8 @@ export interface TriggerSettings {
 	dedupeWindowMs: number;
 	vehicleCacheTtlMs: number;
 	createQueueIfMissing: boolean;
+	/** Start the Workflow: When a Watched Condition Changes; undefined: For Every Event. */
+	conditions?: ConditionSettings;
 }
 
 /** At most this many event IDs are remembered for de-duplication. */
@@ -88,5 +92,6 @@ export function readSettings(context: ITriggerFunctions): TriggerSettings {
 		dedupeWindowMs: positive(options.dedupeWindow, 60) * 60_000,
 		vehicleCacheTtlMs: nonNegative(options.vehicleCacheTtl, 300) * 1000,
 		createQueueIfMissing: options.createQueueIfMissing === true,
+		conditions: readConditionSettings(context),
 	};
 }

@@ -311,6 +311,12 @@ export const events = {
 	/** [choice] where VehicleStateRecorded carries the vehicle id and the state. */
 	stateRecordedVehicleIdField: 'vehicle_id',
 	stateRecordedStateField: 'vehicle_state',
+	/**
+	 * [choice] the time a VehicleChanged vehicle's status (`life_status`, `operation_status`) took
+	 * its value: the status's own `modified_at`, else the vehicle's. Watched conditions order
+	 * statuses by it, so an older event never overwrites a newer status.
+	 */
+	statusTimeField: 'modified_at',
 	/** [doc] a queue not consumed and acknowledged for 3 days is deleted. */
 	queueExpiryDays: 3,
 } as const;

@@ -16,6 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { sandboxCredential } from './credential';
+import { ensureDataTable, FLEET_STATE_TABLE } from './dataTables';
 import { sandboxPostgresCredential } from './postgresCredential';
 import { sandboxWebhookSecret, webhookAuthCredential } from './webhookAuth';
 import { ensureN8nInstalled } from './install';
@@ -147,7 +148,9 @@ async function main() {
 		throw error;
 	}
 	children.push(n8n);
-	await ownerSession(n8n.url);
+	const cookie = await ownerSession(n8n.url);
+	// The fleet state mirror example writes this table, the nightly sweep reads it.
+	await ensureDataTable(n8n.url, cookie, FLEET_STATE_TABLE);
 	n8n.process.once('exit', (code) => {
 		if (!stopping) {
 			console.error(`n8n exited (code ${code}):\n${n8n.log().slice(-3000)}`);
@@ -162,6 +165,8 @@ n8n with the INVERS nodes is running.
   login:      ${OWNER.email} / ${OWNER.password}
   credential: "INVERS OneAPI (local simulator)" → ${simulatorUrl} (client demo#client)
   events:     RabbitMQ 127.0.0.1:5672, queues fleet-demo.vehicle-changes and fleet-demo.vehicle-states
+              (and fleet-demo.mirror.*, a second event consumer's, for the fleet state mirror)
+  data table: ${FLEET_STATE_TABLE.name} (Overview → Data tables), written by the fleet state mirror
   examples:   Workflows → the "INVERS example" workflows
 
 Ctrl+C stops n8n and the simulator.`);

@@ -1,10 +1,18 @@
 /**
- * The five example workflows of examples/ in a real n8n: the manual ones through `n8n execute`,
- * the webhook and the two trigger workflows published and driven while n8n runs. Each is judged
- * by its execution data and by what it did: the simulator's fleet, the Postgres table, the alert
- * receiver, and the broker's queues (empty once the trigger's executions finished).
+ * The example workflows of examples/ in a real n8n: the webhook and the trigger workflows published
+ * and driven while n8n runs, the manual ones run in it (the nightly sweep as "Execute workflow"
+ * does: it reads a Data Table, which `n8n execute` cannot) or through `n8n execute`. Each is judged
+ * by its execution data and by what it did: the simulator's fleet and request counts, the Data
+ * Table, the Postgres table, the alert receiver, and the broker's queues (empty once the trigger's
+ * executions finished).
  */
 
+import type { DataTableRef } from '../../scripts/sandbox/dataTables';
+import {
+	dataTableRows,
+	ensureDataTable,
+	FLEET_STATE_TABLE,
+} from '../../scripts/sandbox/dataTables';
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import { sandboxPostgresCredential } from '../../scripts/sandbox/postgresCredential';
@@ -19,6 +27,7 @@ import type { EventSimulator } from './harness';
 import {
 	EXAMPLE_IDS,
 	Receiver,
+	allNodeItems,
 	createDatabase,
 	deleteQueues,
 	describeE2e,
@@ -37,6 +46,8 @@ import {
 	publishWorkflow,
 	queueCounts,
 	readExample,
+	rest,
+	runInN8n,
 	startEventSimulator,
 	uniqueId,
 	waitFor,
@@ -69,12 +80,16 @@ describeE2e('the example workflows in n8n 2.41', () => {
 	const webhookSecret = generateWebhookSecret();
 	/** Vehicle ids of every VehicleChanged the simulator published, in order. */
 	const changed: string[] = [];
+	/** The fleet state mirror's Data Table. */
+	let mirror: DataTableRef;
+	/** Each vehicle's charge or fuel level when it first reported (the alert example starts then). */
+	const firstCharge = new Map<string, number | undefined>();
 
 	beforeAll(async () => {
 		await alerts.start();
 		await createDatabase(DATABASE);
 		await psql(DATABASE, CREATE_TABLE);
-		events = await startEventSimulator(uniqueId('e2e-ex'), { fleetSize: 12 });
+		events = await startEventSimulator(uniqueId('e2e-ex'), { fleetSize: 50 });
 		events.sim.events.on(
 			'event',
 			(envelope: { metadata: { type: string }; data: { vehicle?: { id: string } } }) => {
@@ -116,15 +131,173 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		await dropDatabase(DATABASE);
 	}, 60_000);
 
-	it('1. nightly maintenance sweep: sends exactly the vehicles over a threshold to the garage', async () => {
+	it('publishes the webhook and trigger examples, starts n8n and creates the Data Table', async () => {
+		for (const id of [
+			EXAMPLE_IDS.alert,
+			EXAMPLE_IDS.masterDataSync,
+			EXAMPLE_IDS.unlockOnBooking,
+			EXAMPLE_IDS.fleetStateMirror,
+		]) {
+			await publishWorkflow(instance, id);
+		}
+		n8n = await startN8n(instance);
+		cookie = await ownerSession(n8n.url);
+		// As `npm start` does. No event was published yet, so the mirror has nothing to write before.
+		mirror = await ensureDataTable(n8n.url, cookie, FLEET_STATE_TABLE);
+		expect(await ensureDataTable(n8n.url, cookie, FLEET_STATE_TABLE)).toEqual(mirror);
+	}, 180_000);
+
+	/** The mirror's rows by vehicle, once both of its queues are drained. */
+	async function mirrorRows(): Promise<Map<string, Record<string, unknown>>> {
+		await waitFor(async () => {
+			for (const queue of events.mirrorQueues) {
+				const counts = await queueCounts(queue);
+				if (counts.ready + counts.unacked > 0) return false;
+			}
+			return true;
+		}, 'the mirror to drain its queues');
+		const rows = await dataTableRows(n8n!.url, cookie, mirror);
+		return new Map(rows.map((row) => [String(row.vehicle_id), row]));
+	}
+
+	/** What the mirror should hold for a vehicle's state, read from the simulator. */
+	function stateOf(id: string) {
+		const state = events.sim.getVehicleState(id) ?? {};
+		const value = (name: string) => (state[name]?.value ?? null) as unknown;
+		const position = value('position') as { lat: number; lon: number } | null;
+		const times = Object.values(state).map((property) => Date.parse(property.timestamp));
+		return {
+			state_of_charge_or_fuel_level_in_percent: value('state_of_charge_or_fuel_level_in_percent'),
+			mileage_in_kilometers: value('mileage_in_kilometers'),
+			position_lat: position?.lat ?? null,
+			position_lon: position?.lon ?? null,
+			state_recorded_at: times.length ? new Date(Math.max(...times)).toISOString() : null,
+		};
+	}
+
+	const latestStateCalls = () =>
+		Object.entries(events.sim.stats.requests)
+			.filter(([route]) => route.includes('latest-vehicle-state'))
+			.reduce((sum, [, count]) => sum + count, 0);
+
+	it('6. fleet state mirror: one row per vehicle from the events, an older state never overwrites a newer one', async () => {
+		const { sim, publisher } = events;
+		const ids = sim.vehicleIds();
+		expect(ids).toHaveLength(50);
+		for (const id of ids) {
+			sim.emitTelemetry(id);
+			firstCharge.set(
+				id,
+				sim.getVehicleState(id)?.state_of_charge_or_fuel_level_in_percent?.value as number,
+			);
+		}
+		// Status changes of three vehicles (VehicleChanged).
+		for (const id of ids.slice(0, 3)) {
+			const life = sim.getVehicle(id)!.life_status.value === 'ONLINE' ? 'OFFLINE' : 'ONLINE';
+			sim.setVehicleFlags(id, { lifeStatus: life });
+		}
+		let rows = await waitFor(async () => {
+			const current = await mirrorRows();
+			return current.size === ids.length ? current : undefined;
+		}, 'a mirror row for each of the 50 vehicles');
+		for (const id of ids) {
+			expect(rows.get(id)).toMatchObject({ vehicle_id: id, ...stateOf(id) });
+		}
+		for (const id of ids.slice(0, 3)) {
+			const vehicle = sim.getVehicle(id)!;
+			expect(rows.get(id)).toMatchObject({
+				life_status: vehicle.life_status.value,
+				operation_status: vehicle.operation_status.value,
+				vehicle_modified_at: vehicle.modified_at,
+			});
+		}
+
+		// Delivered late: a state and a vehicle change older than what the mirror holds.
+		const [first] = ids;
+		const mirrored = rows.get(first)!;
+		const executionsBefore = (await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirror))
+			.length;
+		await publisher.publish({
+			metadata: {
+				id: `old-state-${first}`,
+				type: 'VehicleStateRecorded',
+				occurred_at: '2020-01-01T00:00:00.000Z',
+			},
+			data: {
+				vehicle_id: first,
+				vehicle_state: {
+					state_of_charge_or_fuel_level_in_percent: {
+						timestamp: '2020-01-01T00:00:00.000Z',
+						value: 1,
+					},
+					mileage_in_kilometers: { timestamp: '2020-01-01T00:00:00.000Z', value: 1 },
+				},
+			},
+		});
+		const stale = sim.getVehicle(first)!;
+		// The master data sync consumes it too: one more execution there.
+		changed.push(first);
+		await publisher.publish({
+			metadata: {
+				id: `old-change-${first}`,
+				type: 'VehicleChanged',
+				occurred_at: '2020-01-01T00:00:00.000Z',
+			},
+			data: {
+				vehicle: {
+					...stale,
+					modified_at: '2020-01-01T00:00:00.000Z',
+					life_status: { value: 'DECOMMISSIONED', modified_at: '2020-01-01T00:00:00.000Z' },
+				},
+				reasons: ['LIFE_STATUS_CHANGED'],
+			},
+		});
+		// Then a newer partial state that carries the mileage only: the rest of the row stays.
+		sim.setVehicleState(first, { mileage_in_kilometers: 777 });
+		await publisher.publish({
+			metadata: { id: `partial-${first}`, type: 'VehicleStateRecorded' },
+			data: {
+				vehicle_id: first,
+				vehicle_state: { mileage_in_kilometers: sim.getVehicleState(first)!.mileage_in_kilometers },
+			},
+		});
+		await waitFor(
+			async () =>
+				(await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirror)).length ===
+				executionsBefore + 3,
+			'three more mirror executions',
+		);
+		rows = await mirrorRows();
+		expect(rows.get(first)).toEqual({
+			...mirrored,
+			mileage_in_kilometers: 777,
+			state_recorded_at: stateOf(first).state_recorded_at,
+			updatedAt: expect.any(String),
+		});
+		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirror);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+	}, 150_000);
+
+	it('1. nightly maintenance sweep: reads the mirror, sends exactly the vehicles over a threshold to the garage', async () => {
 		const { sim } = events;
 		const ids = sim.vehicleIds();
-		// Make sure both rules have a vehicle to find, whatever the seed produced.
-		sim.setVehicleState(ids[0], { mileage_in_kilometers: 240_000 });
+		// Make sure both rules have a vehicle to find, whatever the seed produced; the vehicles
+		// report it, so the mirror knows.
+		sim.setVehicleState(ids[0], { ignition: 'OFF', mileage_in_kilometers: 240_000 });
 		sim.setVehicleState(ids[1], {
+			ignition: 'OFF',
 			mileage_in_kilometers: 1_000,
 			state_of_charge_or_fuel_level_in_percent: 4,
 		});
+		sim.emitTelemetry(ids[0]);
+		sim.emitTelemetry(ids[1]);
+		await waitFor(async () => {
+			const rows = await mirrorRows();
+			return (
+				rows.get(ids[0])?.mileage_in_kilometers === 240_000 &&
+				rows.get(ids[1])?.state_of_charge_or_fuel_level_in_percent === 4
+			);
+		}, 'the mirror to hold the new states');
 		const expected = ids.filter((id) => {
 			const state = sim.getVehicleState(id) ?? {};
 			const mileage = state.mileage_in_kilometers?.value as number | undefined;
@@ -133,13 +306,18 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		});
 		expect(expected.length).toBeGreaterThanOrEqual(2);
 		const before = new Map(ids.map((id) => [id, sim.getVehicle(id)!.operation_status.value]));
+		const callsBefore = latestStateCalls();
 
-		const run = await executeWorkflow(instance, EXAMPLE_IDS.maintenanceSweep);
+		const run = await runInN8n(n8n!.url, cookie, EXAMPLE_IDS.maintenanceSweep, 'Run Now');
 
 		expect(run.data.resultData.error).toBeUndefined();
-		expect(nodeItems(run, 'All Vehicles')).toHaveLength(ids.length);
-		expect(nodeItems(run, 'Latest State')).toHaveLength(ids.length);
-		const updated = nodeItems(run, 'Send to Garage');
+		expect(run.status).toBe('success');
+		expect(allNodeItems(run, 'All Vehicles')).toHaveLength(ids.length);
+		expect(allNodeItems(run, 'Fleet State Mirror')).toHaveLength(ids.length);
+		// The mirror is complete: not one Get Latest State request.
+		expect(allNodeItems(run, 'Latest State (Not Mirrored)')).toEqual([]);
+		expect(latestStateCalls() - callsBefore).toBe(0);
+		const updated = allNodeItems(run, 'Send to Garage');
 		expect(updated.map((item) => item.id).sort()).toEqual([...expected].sort());
 		for (const id of ids) {
 			const vehicle = sim.getVehicle(id)!;
@@ -159,7 +337,36 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		expect(sim.getVehicle(ids[1])!.custom_fields.maintenance_reason).toBe(
 			'charge or fuel level 4 % under 15 %',
 		);
-	});
+
+		// A vehicle missing from the mirror costs one Get Latest State call, and only it.
+		await mirrorRows();
+		const missing = ids[1];
+		const filter = encodeURIComponent(
+			JSON.stringify({
+				type: 'and',
+				filters: [{ columnName: 'vehicle_id', condition: 'eq', value: missing }],
+			}),
+		);
+		const deleted = await rest(
+			n8n!.url,
+			cookie,
+			'DELETE',
+			`/rest/projects/${mirror.projectId}/data-tables/${mirror.id}/rows?filter=${filter}`,
+		);
+		expect(deleted.status).toBe(200);
+		const callsBeforeSecondRun = latestStateCalls();
+		const second = await runInN8n(n8n!.url, cookie, EXAMPLE_IDS.maintenanceSweep, 'Run Now');
+		expect(second.status).toBe('success');
+		expect(
+			allNodeItems(second, 'Latest State (Not Mirrored)').map((item) => item.vehicle_id),
+		).toEqual([missing]);
+		expect(latestStateCalls() - callsBeforeSecondRun).toBe(1);
+		expect(
+			allNodeItems(second, 'Send to Garage')
+				.map((item) => item.id)
+				.sort(),
+		).toEqual([...expected].sort());
+	}, 180_000);
 
 	it('5. fleet onboarding: adds CloudBoxx units without credentials and a NIU unit with its password, reports the bad one per item', async () => {
 		const { sim } = events;
@@ -196,19 +403,6 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		expect(niu.telematics_unit.brand).toBe('NIU');
 		expect(niu.master_data.vehicle_type).toBe('MOPED');
 	});
-
-	it('publishes the webhook and trigger examples and starts n8n', async () => {
-		for (const id of [EXAMPLE_IDS.alert, EXAMPLE_IDS.masterDataSync, EXAMPLE_IDS.unlockOnBooking]) {
-			await publishWorkflow(instance, id);
-		}
-		n8n = await startN8n(instance);
-		cookie = await ownerSession(n8n.url);
-		// Both triggers consume as soon as they are active: the changes queue then drains.
-		await waitFor(
-			async () => (await queueCounts(events.changesQueue)).ready === 0,
-			'the sync trigger to drain the queue',
-		);
-	}, 180_000);
 
 	it('4. unlock on booking: unlocks a car and answers with its new state', async () => {
 		const { sim } = events;
@@ -315,49 +509,102 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		expect(reasons[1]).toBe('Resource not found: vehicle NOSUCH1');
 	});
 
-	it('2. event-triggered alert: alerts on low charge and outside the geofence, acks every event', async () => {
+	it('2. event-triggered alert: one alert per crossing, one all-clear when charged or back inside, acks every event', async () => {
 		const { sim } = events;
-		const reporting = sim
-			.vehicleIds()
-			.filter((id) => Object.keys(sim.getVehicleState(id) ?? {}).length > 0);
-		const [low, fine, away] = reporting;
-		const inside = { lat: 52.52, lon: 13.4 };
-		sim.setVehicleState(low, { state_of_charge_or_fuel_level_in_percent: 6, position: inside });
-		sim.setVehicleState(fine, { state_of_charge_or_fuel_level_in_percent: 90, position: inside });
-		sim.setVehicleState(away, {
-			state_of_charge_or_fuel_level_in_percent: 80,
-			position: { lat: 48.137, lon: 11.575 },
-		});
-		const executionsBefore = (await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.alert)).length;
-
-		const sent = [low, fine, away].map((id) => sim.emitTelemetry(id).metadata.id);
-
-		await waitFor(
-			async () =>
-				(await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.alert)).length === executionsBefore + 3,
-			'three alert workflow executions',
-		);
-		await waitFor(() => alerts.bodies.length >= 2, 'two alerts');
-		const byVehicle = new Map(alerts.bodies.map((body) => [body.vehicle_id, body]));
-		expect(alerts.bodies).toHaveLength(2);
-		expect(byVehicle.get(low)).toMatchObject({
-			low_charge: true,
-			outside_geofence: false,
-			event_id: sent[0],
-		});
-		expect(byVehicle.get(away)).toMatchObject({
-			low_charge: false,
-			outside_geofence: true,
-			event_id: sent[2],
-		});
-		expect(byVehicle.has(fine)).toBe(false);
-		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.alert);
-		expect(executions.every((execution) => execution.status === 'success')).toBe(true);
-		await waitFor(async () => {
+		const ids = sim.vehicleIds();
+		const statesDrained = async () => {
 			const counts = await queueCounts(events.statesQueue);
 			return counts.ready === 0 && counts.unacked === 0;
-		}, 'the states queue to be empty');
-	});
+		};
+		await waitFor(statesDrained, 'the states queue to be empty');
+		// At activation every vehicle's first state started the workflow once if it was already
+		// low (restart semantics); vehicle 2 dropped to 4 % later, so it alerted once too.
+		const alertedAtStart = alerts.bodies
+			.filter((body) => body.kind === 'alert' && body.condition === 'low_charge')
+			.map((body) => String(body.vehicle_id))
+			.sort();
+		const lowAtStart = ids.filter((id) => (firstCharge.get(id) ?? 100) < 20);
+		expect(alertedAtStart).toEqual([...new Set([...lowAtStart, ids[1]])].sort());
+		expect(alerts.bodies.filter((body) => body.condition === 'outside_area')).toEqual([]);
+
+		const vehicle = ids.find(
+			(id) =>
+				id !== ids[0] &&
+				id !== ids[1] &&
+				sim.getVehicleState(id)?.state_of_charge_or_fuel_level_in_percent &&
+				sim.getVehicleState(id)?.position,
+		)!;
+		const inside = { lat: 52.52, lon: 13.4 };
+		const base = Date.now();
+		let step = 0;
+		/** The vehicle reports: charge (with its own, newer timestamp) and position. */
+		const report = async (charge: number, position = inside) => {
+			// emitTelemetry stamps the position with the current time: one report per millisecond at most.
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			step++;
+			sim.setVehicleState(vehicle, {
+				ignition: 'OFF',
+				state_of_charge_or_fuel_level_in_percent: {
+					timestamp: new Date(base + step * 1000).toISOString(),
+					value: charge,
+				},
+				position: { timestamp: new Date(base + step * 1000).toISOString(), value: position },
+			});
+			return sim.emitTelemetry(vehicle).metadata.id;
+		};
+		await report(60);
+		await waitFor(statesDrained, 'the states queue to be empty');
+		alerts.bodies.length = 0;
+		const executionsBefore = (await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.alert)).length;
+
+		// 15: alert. 12, 18, 24: still low (cleared only at 20 + 5). 27: all-clear. 10: alert.
+		// Munich: outside the 25 km around Berlin, alert. Back in Berlin: all-clear.
+		const sent: string[] = [];
+		for (const [charge, position] of [
+			[15],
+			[12],
+			[18],
+			[24],
+			[27],
+			[10],
+			[10, { lat: 48.137, lon: 11.575 }],
+			[10],
+		] as Array<[number, { lat: number; lon: number }?]>) {
+			sent.push(await report(charge, position));
+		}
+
+		await waitFor(() => alerts.bodies.length >= 5, 'five alert and all-clear posts');
+		await waitFor(statesDrained, 'the states queue to be empty');
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const posted = alerts.bodies
+			.map((body) => [body.event_id, body.kind, body.condition])
+			.sort((a, b) => sent.indexOf(String(a[0])) - sent.indexOf(String(b[0])));
+		expect(posted).toEqual([
+			[sent[0], 'alert', 'low_charge'],
+			[sent[4], 'cleared', 'low_charge'],
+			[sent[5], 'alert', 'low_charge'],
+			[sent[6], 'alert', 'outside_area'],
+			[sent[7], 'cleared', 'outside_area'],
+		]);
+		const bodyOf = (eventId: string) => alerts.bodies.find((body) => body.event_id === eventId)!;
+		expect(bodyOf(sent[0])).toMatchObject({ previous_value: 60, current_value: 15 });
+		expect(bodyOf(sent[4])).toMatchObject({ previous_value: 24, current_value: 27 });
+		expect(bodyOf(sent[5])).toMatchObject({
+			previous_value: 27,
+			current_value: 10,
+			state_of_charge_or_fuel_level_in_percent: 10,
+			conditions_met: ['low_charge'],
+		});
+		const munich = bodyOf(sent[6]).current_value as { lat: number; lon: number };
+		expect(munich.lat).toBeCloseTo(48.137, 2);
+		expect(bodyOf(sent[6]).conditions_met).toEqual(['low_charge', 'outside_area']);
+		expect((bodyOf(sent[7]).current_value as { lat: number }).lat).toBeCloseTo(52.52, 2);
+		expect(alerts.bodies.every((body) => body.vehicle_id === vehicle)).toBe(true);
+		// Eight events, five transitions: five executions; the other events were acknowledged.
+		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.alert);
+		expect(executions).toHaveLength(executionsBefore + 5);
+		expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+	}, 120_000);
 
 	it('3. master data sync: upserts every changed vehicle into Postgres, acks every event', async () => {
 		const { sim } = events;

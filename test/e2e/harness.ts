@@ -14,12 +14,17 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 import type { AmqpPublisher } from '../../simulator/amqpPublisher';
-import { attachPublisher, createAmqpPublisher } from '../../simulator/amqpPublisher';
+import {
+	SANDBOX_TOPICS,
+	attachPublisher,
+	createAmqpPublisher,
+} from '../../simulator/amqpPublisher';
 import type { Simulator, SimulatorOptions } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
 import { sandboxCredential } from '../../scripts/sandbox/credential';
@@ -43,6 +48,7 @@ export const EXAMPLE_IDS = {
 	masterDataSync: 'inversExample003',
 	unlockOnBooking: 'inversExample004',
 	onboarding: 'inversExample005',
+	fleetStateMirror: 'inversExample006',
 } as const;
 
 /** Only under jest.e2e.config.js (which sets INVERS_E2E): `npm test` skips these suites. */
@@ -87,6 +93,8 @@ export interface EventSimulator {
 	/** `fleet-<fleetId>.vehicle-states` and `.vehicle-changes`. */
 	statesQueue: string;
 	changesQueue: string;
+	/** The fleet state mirror's own queues (a second event consumer): `.mirror.vehicle-states`, …. */
+	mirrorQueues: string[];
 	close(): Promise<void>;
 }
 
@@ -96,7 +104,14 @@ export async function startEventSimulator(
 	options: Partial<SimulatorOptions> = {},
 ): Promise<EventSimulator> {
 	const sim = await startSimulator({ port: 0, fleetSize: 12, setupDelayMs: 200, ...options });
-	const publisher = await createAmqpPublisher({ url: AMQP_URL, fleetId });
+	// An exchange of its own: queues are bound by event type, so on a shared exchange every suite
+	// running on this broker at the same time would also get the others' events.
+	const publisher = await createAmqpPublisher({
+		url: AMQP_URL,
+		exchange: `invers.events.${fleetId}`,
+		fleetId,
+		topics: SANDBOX_TOPICS,
+	});
 	const detach = attachPublisher(sim.events, publisher);
 	sim.events.on('publishError', () => undefined);
 	return {
@@ -105,6 +120,10 @@ export async function startEventSimulator(
 		fleetId,
 		statesQueue: publisher.queues['vehicle-states'],
 		changesQueue: publisher.queues['vehicle-changes'],
+		mirrorQueues: [
+			publisher.queues['mirror.vehicle-states'],
+			publisher.queues['mirror.vehicle-changes'],
+		],
 		async close() {
 			detach();
 			await publisher.close();
@@ -124,6 +143,10 @@ export async function deleteQueues(publisher: AmqpPublisher): Promise<void> {
 			...Object.values(publisher.deadLetterQueues),
 		]) {
 			await channel.deleteQueue(queue).catch(() => undefined);
+		}
+		if (publisher.exchange !== 'invers.events') {
+			await channel.deleteExchange(publisher.exchange).catch(() => undefined);
+			await channel.deleteExchange(`${publisher.exchange}.dead-letter`).catch(() => undefined);
 		}
 		await channel.close().catch(() => undefined);
 	} finally {
@@ -212,18 +235,25 @@ export interface RunResult {
 
 /**
  * `n8n execute --id --rawOutput`: the run as n8n prints it. n8n sometimes crashes at exit after
- * printing, so the printed JSON decides, not the exit code.
+ * printing, so the printed JSON decides, not the exit code. Ports of its own, so it also runs
+ * while the instance is started. (It does not load n8n's modules: no Data Tables.)
  */
 export async function executeWorkflow(
 	instance: N8nInstanceOptions,
 	id: string,
 	timeoutMs = 120_000,
 ): Promise<RunResult> {
+	const ports = [await freePort(), await freePort()];
 	const output = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
 		(resolve, reject) => {
 			const child = spawn(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], {
 				cwd: instance.userFolder,
-				env: n8nEnv({ ...instance, env: { ...instance.env, N8N_LOG_LEVEL: 'info' } }),
+				env: n8nEnv({
+					...instance,
+					port: ports[0],
+					runnerBrokerPort: ports[1],
+					env: { ...instance.env, N8N_LOG_LEVEL: 'info' },
+				}),
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -249,6 +279,58 @@ export async function executeWorkflow(
 		);
 	}
 	return JSON.parse(output.stdout.slice(start, end + 1)) as RunResult;
+}
+
+/**
+ * Runs a workflow in the running instance, as "Execute workflow" in the editor does (the way to
+ * run one that uses Data Tables), and waits for its end: the run, as `executeWorkflow` gives it.
+ */
+export async function runInN8n(
+	url: string,
+	cookie: string,
+	workflowId: string,
+	triggerName: string,
+	timeoutMs = 120_000,
+): Promise<RunResult> {
+	const started = await rest<{ data: { executionId: string } }>(
+		url,
+		cookie,
+		'POST',
+		`/rest/workflows/${workflowId}/run`,
+		{ triggerToStartFrom: { name: triggerName } },
+	);
+	if (started.status !== 200) {
+		throw new Error(
+			`Running ${workflowId}: HTTP ${started.status} ${JSON.stringify(started.body)}`,
+		);
+	}
+	const id = started.body.data.executionId;
+	// n8n stores execution data flattened with `flatted`; its own copy reads it back.
+	const { parse } = createRequire(__filename)(path.join(N8N_DIR, 'node_modules', 'flatted')) as {
+		parse: (text: string) => RunResult['data'];
+	};
+	return await waitFor(
+		async () => {
+			const { body } = await rest<{ data?: { status: string; data: string } }>(
+				url,
+				cookie,
+				'GET',
+				`/rest/executions/${id}`,
+			);
+			const execution = body.data;
+			if (!execution || execution.status === 'running' || execution.status === 'new') return;
+			return { data: parse(execution.data), status: execution.status };
+		},
+		`execution ${id} of ${workflowId}`,
+		timeoutMs,
+	);
+}
+
+/** The items a node put out over all its runs (a node fed by two branches runs twice). */
+export function allNodeItems(run: RunResult, nodeName: string, output = 0) {
+	return (run.data.resultData.runData[nodeName] ?? []).flatMap((nodeRun) =>
+		(nodeRun.data?.main[output] ?? []).map((item) => item.json),
+	);
 }
 
 /** The items a node put out (first run), on one of its outputs. */
