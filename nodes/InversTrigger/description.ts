@@ -15,7 +15,7 @@ const reasonOptions = events.knownReasons.map((reason) => ({
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Each event starts one execution. Delivery is at least once: the node skips copies of an event it already processed (by event ID) and answers every message it receives (acknowledge, requeue or reject), so the queue never stalls.',
+			'Each event starts one execution (with watched conditions: each event that enters or clears one). Delivery is at least once: the node skips copies of an event it already processed (by event ID) and answers every message it receives (acknowledge, requeue or reject), so the queue never stalls.',
 		name: 'deliveryNotice',
 		type: 'notice',
 		default: '',
