@@ -5,6 +5,7 @@ import { listQuery, pageSizes } from '../contract';
 import type { OneApiContext } from './connection';
 import { connection } from './connection';
 import { failureBehind } from './httpFailure';
+import { parseJsonObject } from './problemErrors';
 
 /**
  * How many vehicles one page of the vehicle list asks for. INVERS does not document its largest
@@ -196,20 +197,6 @@ const NAME_KEYS = [
 /** Free-text keys of the problem itself. */
 const TEXT_KEYS = ['detail', 'title', 'message', 'error', 'error_description'];
 
-function parseObject(body: unknown): Record<string, unknown> | undefined {
-	let value = body;
-	if (Buffer.isBuffer(value)) value = value.toString('utf8');
-	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value);
-		} catch {
-			return undefined;
-		}
-	}
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-	return value as Record<string, unknown>;
-}
-
 /** `limit`, `query.limit`, `/limit`, `[limit]` (any case): the field path ends with the name. */
 function isLimitName(name: unknown): boolean {
 	if (Array.isArray(name)) return isLimitName(name[name.length - 1]);
@@ -248,7 +235,7 @@ export function readLimitRefusal(
 	sentSize: number,
 ): LimitRefusal | undefined {
 	if (failure.status !== 400) return undefined;
-	const problem = parseObject(failure.body);
+	const problem = parseJsonObject(failure.body);
 	if (!problem) return undefined;
 	const texts: string[] = [];
 	const numbers: number[] = [];

@@ -41,7 +41,8 @@ function isNotFound(status: number, type: string | undefined): boolean {
 	);
 }
 
-function parseProblem(body: unknown): Problem | undefined {
+/** An error body as a JSON object, whether it came parsed, as text or as bytes. */
+export function parseJsonObject(body: unknown): Record<string, unknown> | undefined {
 	let value = body;
 	if (Buffer.isBuffer(value)) value = value.toString('utf8');
 	if (typeof value === 'string') {
@@ -52,7 +53,12 @@ function parseProblem(body: unknown): Problem | undefined {
 		}
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-	const problem = value as Record<string, unknown>;
+	return value as Record<string, unknown>;
+}
+
+function parseProblem(body: unknown): Problem | undefined {
+	const problem = parseJsonObject(body);
+	if (!problem) return undefined;
 	const text = (key: string) =>
 		typeof problem[key] === 'string' ? (problem[key] as string) : undefined;
 	return {
