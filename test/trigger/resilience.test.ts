@@ -53,6 +53,59 @@ describe('reconnect', () => {
 		expect(Number(summary.acked) + Number(summary.stale)).toBeGreaterThanOrEqual(total);
 	}, 45_000);
 
+	it('only when it succeeds: drops never use up the retry of a failing event', async () => {
+		// Every event fails on its first execution and succeeds on its second; a drop returns
+		// messages (the broker flags them redelivered) but is no failed try.
+		const executionsOf = new Map<string, number>();
+		const successesOf = new Map<string, number>();
+		const trigger = await bed.start({ ackMode: 'executionSucceeded' }, (execution) => {
+			const id = String(execution.items[0].event_id);
+			const attempt = (executionsOf.get(id) ?? 0) + 1;
+			executionsOf.set(id, attempt);
+			setTimeout(
+				() => {
+					if (attempt === 1) return execution.fail('first try fails');
+					successesOf.set(id, (successesOf.get(id) ?? 0) + 1);
+					execution.succeed();
+				},
+				5 + Math.random() * 20,
+			);
+		});
+		const total = 200;
+		const deadLetter = bed.broker.deadLetter(bed.broker.changes);
+		const publishing = (async () => {
+			for (let i = 0; i < total; i++) {
+				await bed.broker.publisher.publish(vehicleChanged(`R${i % 13}`));
+				if (i % 20 === 0) await sleep(10);
+			}
+		})();
+		const drops = 10;
+		for (let drop = 0; drop < drops; drop++) {
+			await until(
+				() => trigger.executions.length > (drop + 1) * 30,
+				15_000,
+				`progress before drop ${drop + 1}`,
+			);
+			bed.proxy.cut();
+		}
+		await publishing;
+		// Settled: every event either succeeded or was dead-lettered, and nothing is left queued.
+		await until(
+			async () =>
+				successesOf.size + (await bed.broker.queueDepth(deadLetter)) === total &&
+				(await bed.broker.queueDepth(bed.broker.changes)) === 0,
+			40_000,
+			'every event settled',
+		);
+		await sleep(300);
+		expect(await bed.broker.queueDepth(deadLetter)).toBe(0);
+		expect(successesOf.size).toBe(total);
+		expect([...successesOf.values()].every((count) => count === 1)).toBe(true);
+		await trigger.close();
+		expect(trigger.summary()!.reconnects).toBeGreaterThanOrEqual(drops);
+		expect(trigger.errors).toEqual([]);
+	}, 90_000);
+
 	it('reconnects after the broker closed the connection itself', async () => {
 		const trigger = await bed.start({});
 		await bed.broker.publisher.publish(vehicleChanged('BEFORE'));
@@ -102,6 +155,10 @@ describe('close', () => {
 		// Bounded by the 1 s close timeout (plus closing the channel), not by the held executions.
 		expect(Date.now() - started).toBeLessThan(6000);
 		expect(trigger.summary()).toMatchObject({ acked: 3, unansweredAtClose: 2 });
+		// The operator learns that the timeout cut executions short and what comes back.
+		const warning = trigger.logs.find((l) => l.level === 'warn' && /Close Timeout/.test(l.message));
+		expect(warning?.message).toMatch(/2 events .*redelivered/);
+		expect(warning?.meta).toMatchObject({ unanswered: 2 });
 		await until(() => bed.proxy.openConnections === 0, 2000, 'connection closed');
 		// 2 running + 3 never delivered go back to the queue; nothing else is left.
 		await until(

@@ -12,19 +12,16 @@ import { fakeRun } from '../harness/trigger';
 
 describe('settlementFor', () => {
 	it.each([
-		['executionFinished', 'failure', false, 'requeueOnce', 'ack'],
-		['executionFinished', 'timeout', true, 'requeueOnce', 'ack'],
-		['executionSucceeded', 'success', true, 'requeueOnce', 'ack'],
-		['executionSucceeded', 'failure', false, 'requeueOnce', 'requeue'],
-		['executionSucceeded', 'failure', true, 'requeueOnce', 'reject'],
-		['executionSucceeded', 'timeout', false, 'requeueOnce', 'requeue'],
-		['executionSucceeded', 'failure', false, 'deadLetter', 'reject'],
-	] as const)(
-		'%s + %s (redelivered %s, %s) → %s',
-		(mode, outcome, redelivered, onFailure, expected) => {
-			expect(settlementFor(mode, outcome, redelivered, onFailure)).toBe(expected);
-		},
-	);
+		['executionFinished', 'failure', 1, 'requeueOnce', 'ack'],
+		['executionFinished', 'timeout', 2, 'requeueOnce', 'ack'],
+		['executionSucceeded', 'success', 0, 'requeueOnce', 'ack'],
+		['executionSucceeded', 'failure', 1, 'requeueOnce', 'requeue'],
+		['executionSucceeded', 'failure', 2, 'requeueOnce', 'reject'],
+		['executionSucceeded', 'timeout', 1, 'requeueOnce', 'requeue'],
+		['executionSucceeded', 'failure', 1, 'deadLetter', 'reject'],
+	] as const)('%s + %s (failure %s, %s) → %s', (mode, outcome, failures, onFailure, expected) => {
+		expect(settlementFor(mode, outcome, failures, onFailure)).toBe(expected);
+	});
 
 	it('reads the run', () => {
 		expect(outcomeOfRun(fakeRun('success'))).toBe('success');
