@@ -54,41 +54,43 @@ describe('reconnect', () => {
 	}, 45_000);
 
 	it('only when it succeeds: drops never use up the retry of a failing event', async () => {
-		// Every event fails on its first execution and succeeds on its second; a drop returns
-		// messages (the broker flags them redelivered) but is no failed try.
+		// Every event fails on its first execution and succeeds on its second. First tries outlast
+		// a reconnect, so the broker's redelivered copy (a drop is no failed try) arrives while the
+		// original still runs.
 		const executionsOf = new Map<string, number>();
 		const successesOf = new Map<string, number>();
-		const trigger = await bed.start({ ackMode: 'executionSucceeded' }, (execution) => {
-			const id = String(execution.items[0].event_id);
-			const attempt = (executionsOf.get(id) ?? 0) + 1;
-			executionsOf.set(id, attempt);
-			setTimeout(
-				() => {
-					if (attempt === 1) return execution.fail('first try fails');
+		const trigger = await bed.start(
+			{ ackMode: 'executionSucceeded', options: { prefetch: 20 } },
+			(execution) => {
+				const id = String(execution.items[0].event_id);
+				const attempt = (executionsOf.get(id) ?? 0) + 1;
+				executionsOf.set(id, attempt);
+				if (attempt === 1) {
+					setTimeout(() => execution.fail('first try fails'), 300 + Math.random() * 500);
+					return;
+				}
+				setTimeout(() => {
 					successesOf.set(id, (successesOf.get(id) ?? 0) + 1);
 					execution.succeed();
-				},
-				5 + Math.random() * 20,
-			);
-		});
+				}, Math.random() * 20);
+			},
+		);
 		const total = 200;
 		const deadLetter = bed.broker.deadLetter(bed.broker.changes);
-		const publishing = (async () => {
-			for (let i = 0; i < total; i++) {
-				await bed.broker.publisher.publish(vehicleChanged(`R${i % 13}`));
-				if (i % 20 === 0) await sleep(10);
-			}
-		})();
+		for (let i = 0; i < total; i++) {
+			await bed.broker.publisher.publish(vehicleChanged(`R${i % 13}`));
+		}
 		const drops = 10;
+		const reconnected = () => trigger.logs.filter((l) => /reconnected/.test(l.message)).length;
 		for (let drop = 0; drop < drops; drop++) {
+			// Each drop cuts a consuming connection, not one still being set up.
 			await until(
-				() => trigger.executions.length > (drop + 1) * 30,
+				() => reconnected() === drop && trigger.executions.length > (drop + 1) * 25,
 				15_000,
 				`progress before drop ${drop + 1}`,
 			);
 			bed.proxy.cut();
 		}
-		await publishing;
 		// Settled: every event either succeeded or was dead-lettered, and nothing is left queued.
 		await until(
 			async () =>
