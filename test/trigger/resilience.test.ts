@@ -11,47 +11,52 @@ const bed = useTriggerTestBed({ throughProxy: true });
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reconnect', () => {
-	it('survives connection drops mid-stream: no event lost, none processed twice', async () => {
-		// Executions take a little while, so drops hit deliveries that are running.
-		const trigger = await bed.start({}, (execution) => {
-			setTimeout(() => execution.succeed(), 5 + Math.random() * 20);
-		});
-		const total = 300;
-		const published = new Set<string>();
-		const publishing = (async () => {
-			for (let i = 0; i < total; i++) {
-				const event = vehicleChanged(`V${i % 17}`);
-				published.add(event.metadata.id);
-				await bed.broker.publisher.publish(event);
-				if (i % 25 === 0) await sleep(5);
+	it.each(['executionFinished', 'immediately'])(
+		'survives connection drops mid-stream (acknowledge %s): no event lost, none processed twice',
+		async (ackMode) => {
+			// Executions take a little while, so drops hit deliveries that are running (and, acknowledged
+			// immediately, deliveries waiting for a free execution slot).
+			const trigger = await bed.start({ ackMode, options: { prefetch: 5 } }, (execution) => {
+				setTimeout(() => execution.succeed(), 5 + Math.random() * 20);
+			});
+			const total = 300;
+			const published = new Set<string>();
+			const publishing = (async () => {
+				for (let i = 0; i < total; i++) {
+					const event = vehicleChanged(`V${i % 17}`);
+					published.add(event.metadata.id);
+					await bed.broker.publisher.publish(event);
+					if (i % 25 === 0) await sleep(5);
+				}
+			})();
+			for (let drop = 0; drop < 3; drop++) {
+				await until(() => trigger.executions.length > (drop + 1) * 50, 15_000, `progress ${drop}`);
+				bed.proxy.cut();
 			}
-		})();
-		for (let drop = 0; drop < 3; drop++) {
-			await until(() => trigger.executions.length > (drop + 1) * 50, 15_000, `progress ${drop}`);
-			bed.proxy.cut();
-		}
-		await publishing;
-		await until(
-			async () =>
-				new Set(trigger.executions.map((e) => e.items[0].event_id)).size === total &&
-				(await bed.broker.queueDepth(bed.broker.changes)) === 0,
-			20_000,
-			'all events processed and acknowledged',
-		);
-		await sleep(300);
-		const ids = trigger.executions.map((e) => String(e.items[0].event_id));
-		expect(new Set(ids)).toEqual(published);
-		expect(ids.length).toBe(total); // no duplicate execution
-		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
-		await trigger.close();
-		const summary = trigger.summary()!;
-		expect(summary.reconnects).toBeGreaterThanOrEqual(3);
-		expect(trigger.errors).toEqual([]);
-		// Answers for deliveries of a dead channel were dropped, never sent on the new channel
-		// (the broker would close it: PRECONDITION_FAILED - unknown delivery tag).
-		expect(JSON.stringify(trigger.logs)).not.toMatch(/PRECONDITION|unknown delivery tag/);
-		expect(Number(summary.acked) + Number(summary.stale)).toBeGreaterThanOrEqual(total);
-	}, 45_000);
+			await publishing;
+			await until(
+				async () =>
+					new Set(trigger.executions.map((e) => e.items[0].event_id)).size === total &&
+					(await bed.broker.queueDepth(bed.broker.changes)) === 0,
+				20_000,
+				'all events processed and acknowledged',
+			);
+			await sleep(300);
+			const ids = trigger.executions.map((e) => String(e.items[0].event_id));
+			expect(new Set(ids)).toEqual(published);
+			expect(ids.length).toBe(total); // no duplicate execution
+			expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
+			await trigger.close();
+			const summary = trigger.summary()!;
+			expect(summary.reconnects).toBeGreaterThanOrEqual(3);
+			expect(trigger.errors).toEqual([]);
+			// Answers for deliveries of a dead channel were dropped, never sent on the new channel
+			// (the broker would close it: PRECONDITION_FAILED - unknown delivery tag).
+			expect(JSON.stringify(trigger.logs)).not.toMatch(/PRECONDITION|unknown delivery tag/);
+			expect(Number(summary.acked) + Number(summary.stale)).toBeGreaterThanOrEqual(total);
+		},
+		45_000,
+	);
 
 	it('only when it succeeds: drops never use up the retry of a failing event', async () => {
 		// Every event fails on its first execution and succeeds on its second. First tries outlast
