@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 
 import { settlementFor, outcomeOfRun } from '../../nodes/InversTrigger/ack/ackModes';
+import { ExecutionSlots } from '../../nodes/InversTrigger/ack/executionSlots';
+import { FailedAttempts } from '../../nodes/InversTrigger/ack/failedAttempts';
 import {
 	amqpTargetFromCredential,
 	describeConnectError,
@@ -53,6 +55,39 @@ describe('DedupeWindow', () => {
 		expect(window.check('a', 'a').kind).toBe('new');
 		now = 5000;
 		expect(window.check('d', 'd').kind).toBe('new');
+	});
+});
+
+describe('FailedAttempts', () => {
+	it('counts failures per event until it is settled, keeping at most the cap', () => {
+		const attempts = new FailedAttempts(2);
+		expect(attempts.fail('a')).toBe(1);
+		expect(attempts.fail('a')).toBe(2);
+		attempts.forget('a');
+		expect(attempts.fail('a')).toBe(1);
+		attempts.fail('b');
+		attempts.fail('a'); // a failed last: b is the oldest
+		attempts.fail('c');
+		expect(attempts.size).toBe(2);
+		// Dropped from the cap: one more try, never a lost event.
+		expect(attempts.fail('b')).toBe(1);
+		expect(attempts.fail('c')).toBe(2);
+	});
+});
+
+describe('ExecutionSlots', () => {
+	it('hands a freed slot to the longest waiting, and gives the waiting ones up on close', async () => {
+		const slots = new ExecutionSlots(1);
+		expect(slots.acquire()).toBeUndefined();
+		const second = slots.acquire()!;
+		const third = slots.acquire()!;
+		slots.release();
+		await expect(second).resolves.toBe(true);
+		expect(slots.running).toBe(1);
+		slots.cancelWaiting();
+		await expect(third).resolves.toBe(false);
+		slots.release();
+		expect(slots.running).toBe(0);
 	});
 });
 
