@@ -232,6 +232,8 @@ export class EventPipeline {
 		}
 		// Watched conditions: evaluated here, synchronously and in delivery order, before the
 		// execution starts, so the result is the same whatever the parallel limit and ack mode.
+		// `redelivered`, not the failure count: any copy coming back unanswered, after a failed try
+		// or after a drop, must start the transitions its first delivery recorded.
 		let evaluation: Evaluation | undefined;
 		if (this.conditions) {
 			evaluation = this.conditions.check(event, delivery.redelivered);
