@@ -197,7 +197,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to skip (and acknowledge) a copy of an event that was already processed or is running, recognized by its event ID',
+					"Whether to skip (and acknowledge) a copy of an event that was already processed or is running, recognized by its event ID. In memory only: after a reactivation or restart, copies of earlier events are not recognized (n8n's persistent de-duplication store is not available to trigger nodes); add a Remove Duplicates node on event_id where that matters.",
 			},
 			{
 				displayName: 'De-Duplication Window (Minutes)',
@@ -206,8 +206,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: 60,
 				typeOptions: { minValue: 1 },
 				displayOptions: { show: { deduplicate: [true] } },
-				description:
-					"How long an event ID is remembered (at most 10,000 IDs). In memory only: after a reactivation or restart, copies of earlier events are not recognized (n8n's persistent de-duplication store is not available to trigger nodes); add a Remove Duplicates node on event_id where that matters.",
+				description: 'How long an event ID is remembered (at most 10,000 IDs)',
 			},
 			{
 				displayName: 'Execution Timeout (Seconds)',

@@ -16,7 +16,7 @@ import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent
 import type { DeliveryInfo } from './events/toItem';
 import { eventToItem } from './events/toItem';
 import type { TriggerSettings } from './settings';
-import { DEDUPE_MAX_ENTRIES, FAILED_EVENTS_MAX_ENTRIES } from './settings';
+import { DEDUPE_MAX_ENTRIES } from './settings';
 import { cancellableDelay } from './timers';
 
 /** The deferred run `emit` resolves when the execution finished (n8n-workflow does not export it). */
@@ -98,7 +98,7 @@ export class EventPipeline {
 	private readonly dedupe?: DedupeWindow<Delivery>;
 	private readonly vehicles?: VehicleCache;
 	private readonly conditions?: ConditionWatcher;
-	private readonly failures = new FailedAttempts(FAILED_EVENTS_MAX_ENTRIES);
+	private readonly failures = new FailedAttempts();
 	/** Acknowledge Immediately only: the parallel limit the prefetch cannot enforce. */
 	private readonly slots?: ExecutionSlots;
 

@@ -32,8 +32,6 @@ export interface TriggerSettings {
 
 /** At most this many event IDs are remembered for de-duplication. */
 export const DEDUPE_MAX_ENTRIES = 10_000;
-/** At most this many failed events are remembered for "Requeue Once" (oldest dropped first). */
-export const FAILED_EVENTS_MAX_ENTRIES = 10_000;
 
 function positive(value: unknown, fallback: number): number {
 	const number = Number(value);

@@ -10,10 +10,13 @@
  * capped (least recently failed dropped first), so a flood of failures cannot grow it without end.
  * A dropped or forgotten entry only means one more try, never a lost event.
  */
+/** At most this many failed events are remembered (oldest dropped first). */
+export const FAILED_EVENTS_MAX_ENTRIES = 10_000;
+
 export class FailedAttempts {
 	private readonly failures = new Map<string, number>();
 
-	constructor(private readonly maxEntries: number) {}
+	constructor(private readonly maxEntries = FAILED_EVENTS_MAX_ENTRIES) {}
 
 	get size(): number {
 		return this.failures.size;
