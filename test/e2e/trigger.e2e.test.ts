@@ -45,7 +45,9 @@ describeE2e('the INVERS Trigger through n8n activation', () => {
 	}, 180_000);
 
 	it('loses none and runs none twice when n8n restarts mid-burst', async () => {
-		await trigger.publish(30, 'restart');
+		// Long enough (about 16 s of executions at 5 in flight) that n8n's shutdown, which waits for
+		// the executions in flight, ends before the burst does: the restarted n8n has work left.
+		await trigger.publish(80, 'restart');
 		const before = trigger.received().length;
 		await waitFor(() => trigger.received().length >= before + 5, 'some executions of the burst');
 		expect((await queueCounts(trigger.queue)).unacked).toBeGreaterThan(0);
