@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import { node24Env, run } from './install';
 import { N8N_BIN, REPO_ROOT } from './paths';
+import type { HeartbeatOptions } from './progress';
 import { startHeartbeat } from './progress';
 
 export interface N8nInstanceOptions {
@@ -89,12 +90,17 @@ export async function installPackage(userFolder: string): Promise<void> {
 }
 
 /** Runs an n8n CLI command (import, execute, publish) against the instance's database. */
-export async function n8nCli(options: N8nInstanceOptions, args: string[]): Promise<string> {
+export async function n8nCli(
+	options: N8nInstanceOptions,
+	args: string[],
+	heartbeat?: HeartbeatOptions,
+): Promise<string> {
 	return await run(N8N_BIN, args, {
 		cwd: options.userFolder,
 		env: n8nEnv({ ...options, env: { N8N_LOG_LEVEL: 'warn', ...options.env } }),
 		label: `n8n ${args[0]}`,
 		quiet: true,
+		heartbeat,
 	});
 }
 

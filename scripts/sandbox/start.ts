@@ -23,6 +23,7 @@ import { ensureN8nInstalled } from './install';
 import { installPackage, n8nCli, OWNER, ownerSession, startN8n } from './n8nInstance';
 import type { RunningN8n } from './n8nInstance';
 import { CACHE_DIR, REPO_ROOT } from './paths';
+import { withHeartbeat } from './progress';
 import { requireFreePort } from './ports';
 
 function option(name: string, fallback: number): number {
@@ -95,7 +96,9 @@ async function main() {
 	console.log(
 		'Installing this package into n8n (from npm pack, as n8n installs community packages) …',
 	);
-	await installPackage(userFolder);
+	await withHeartbeat('install package', { usually: 'about 20 s' }, () =>
+		installPackage(userFolder),
+	);
 
 	const children: Array<{ stop(): Promise<void> } | ChildProcess> = [];
 	let stopping = false;
@@ -133,16 +136,18 @@ async function main() {
 		),
 	);
 	console.log('Importing the credential and the example workflows …');
-	await n8nCli(instance, ['import:credentials', `--input=${credentialFile}`]);
+	// The first CLI command on a new user folder creates n8n's database (migrations).
+	const cliHeartbeat = { usually: 'about 15 s, 1-2 minutes on the first start' };
+	await n8nCli(instance, ['import:credentials', `--input=${credentialFile}`], cliHeartbeat);
 	const examples = path.join(REPO_ROOT, 'examples');
 	if (existsSync(examples) && readdirSync(examples).some((name) => name.endsWith('.json'))) {
-		await n8nCli(instance, ['import:workflow', '--separate', `--input=${examples}`]);
+		await n8nCli(instance, ['import:workflow', '--separate', `--input=${examples}`], cliHeartbeat);
 	}
 
 	console.log(`Starting n8n on http://127.0.0.1:${n8nPort} …`);
 	let n8n: RunningN8n;
 	try {
-		n8n = await startN8n(instance);
+		n8n = await startN8n(instance, ['start'], 300_000, { progressLabel: 'n8n start' });
 	} catch (error) {
 		await stopAll(1);
 		throw error;
