@@ -8,7 +8,7 @@
 // lock file; CI's own `npm ci` therefore counts, and `npm test` after it installs nothing again.
 // An interrupted install leaves no stamp and is redone.
 
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,14 +38,39 @@ const reason = installReason(modifiedAt(lockFile), modifiedAt(stampFile));
 if (reason) {
 	console.log(`Installing the dependencies from package-lock.json (${reason}; about 1 minute) …`);
 	// EBADENGINE warnings on Node < 24 concern n8n's own dependencies (isolated-vm): unused here.
-	const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+	const child = spawn('npm', ['ci', '--no-audit', '--no-fund'], {
 		cwd: repoRoot,
 		stdio: 'inherit',
 	});
-	if (result.status !== 0) {
-		console.error(
-			`npm ci failed (${result.error?.message ?? `exit ${result.status}`}): see its output above`,
-		);
+	// npm ci prints nothing until it is done: a heartbeat shows it is working.
+	const started = Date.now();
+	const heartbeat = setInterval(() => {
+		const seconds = Math.round((Date.now() - started) / 1000);
+		console.log(`  [npm ci] still working: ${seconds}s elapsed, ${sizeMb()} on disk`);
+	}, 10_000);
+	child.on('exit', (code, signal) => {
+		clearInterval(heartbeat);
+		if (code !== 0) {
+			console.error(`npm ci failed (${signal ?? `exit ${code}`}): see its output above`);
+			process.exit(1);
+		}
+	});
+	child.on('error', (error) => {
+		clearInterval(heartbeat);
+		console.error(`npm ci could not start: ${error.message}`);
 		process.exit(1);
+	});
+}
+
+function sizeMb() {
+	try {
+		const out = execFileSync('du', ['-sm', path.join(repoRoot, 'node_modules')], {
+			encoding: 'utf8',
+			timeout: 5_000,
+			stdio: ['ignore', 'pipe', 'ignore'],
+		});
+		return `${Number.parseInt(out, 10)} MB`;
+	} catch {
+		return 'unknown MB';
 	}
 }
