@@ -11,13 +11,14 @@ import path from 'node:path';
 const FLEET_ID_FILE = 'fleet-id';
 const FLEET_ID = /^sandbox-[0-9a-f]{6}$/;
 
-export function sandboxFleetId(userFolder: string): string {
+/** The sandbox's fleet id; `created` when this start generated it (a new or older sandbox). */
+export function sandboxFleetId(userFolder: string): { fleetId: string; created: boolean } {
 	const file = path.join(userFolder, FLEET_ID_FILE);
 	if (existsSync(file)) {
 		const stored = readFileSync(file, 'utf8').trim();
-		if (FLEET_ID.test(stored)) return stored;
+		if (FLEET_ID.test(stored)) return { fleetId: stored, created: false };
 	}
 	const fleetId = `sandbox-${randomBytes(3).toString('hex')}`;
 	writeFileSync(file, `${fleetId}\n`);
-	return fleetId;
+	return { fleetId, created: true };
 }
