@@ -118,7 +118,12 @@ function sandboxExchange(fleetId: string): string {
 async function importNewExamples(instance: N8nInstanceOptions, fleetId: string) {
 	const cliHeartbeat = { usually: 'about 15 s' };
 	const idsInN8n = parseWorkflowIds(
-		await n8nCli(instance, ['list:workflow', '--onlyId'], cliHeartbeat),
+		// It prints the ids through n8n's logger: at n8n's CLI default of warn it prints nothing.
+		await n8nCli(
+			{ ...instance, env: { N8N_LOG_LEVEL: 'info' } },
+			['list:workflow', '--onlyId'],
+			cliHeartbeat,
+		),
 	);
 	const selection = selectExamplesToImport(readExamples(), idsInN8n);
 	if (selection.imported.length === 0) return selection;
