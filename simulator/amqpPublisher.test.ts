@@ -6,7 +6,7 @@ import type { ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
 
 import { BROKER_URL, uniqueName } from '../test/harness/triggerAmqp';
-import type { AmqpPublisher } from './amqpPublisher';
+import type { AmqpPublisher, QueueLimits } from './amqpPublisher';
 import { createAmqpPublisher } from './amqpPublisher';
 
 const TOPICS = [{ name: 'vehicle-states', eventTypes: ['VehicleStateRecorded'] }];
@@ -28,12 +28,19 @@ afterAll(async () => {
 	await admin.close();
 });
 
-function fleet() {
-	const fleetId = uniqueName('limits');
+/** A publisher of a fleet and exchange of its own (removed after the suite). */
+async function publisherOfNewFleet(queueLimits?: QueueLimits, fleetId = uniqueName('limits')) {
 	const exchange = `invers.events.${fleetId}`;
 	const queue = `fleet-${fleetId}.vehicle-states`;
 	cleanup.push({ exchange, queues: [queue, `${queue}.dead-letter`] });
-	return { fleetId, exchange, queue };
+	const publisher = await createAmqpPublisher({
+		url: BROKER_URL,
+		exchange,
+		fleetId,
+		topics: TOPICS,
+		queueLimits,
+	});
+	return { fleetId, queue, publisher };
 }
 
 async function publishStates(publisher: AmqpPublisher, count: number) {
@@ -56,14 +63,7 @@ async function messageCount(queue: string): Promise<number> {
 
 describe('queue bounds', () => {
 	it('keeps at most --queue-max-length messages in a queue and in its dead-letter queue', async () => {
-		const { fleetId, exchange, queue } = fleet();
-		const publisher = await createAmqpPublisher({
-			url: BROKER_URL,
-			exchange,
-			fleetId,
-			topics: TOPICS,
-			queueLimits: { maxLength: 3 },
-		});
+		const { queue, publisher } = await publisherOfNewFleet({ maxLength: 3 });
 		try {
 			await publishStates(publisher, 8);
 			expect(await messageCount(queue)).toBe(3);
@@ -75,14 +75,7 @@ describe('queue bounds', () => {
 	});
 
 	it('drops messages older than --queue-ttl', async () => {
-		const { fleetId, exchange, queue } = fleet();
-		const publisher = await createAmqpPublisher({
-			url: BROKER_URL,
-			exchange,
-			fleetId,
-			topics: TOPICS,
-			queueLimits: { messageTtlMs: 200 },
-		});
+		const { queue, publisher } = await publisherOfNewFleet({ messageTtlMs: 200 });
 		try {
 			await publishStates(publisher, 2);
 			await new Promise((resolve) => setTimeout(resolve, 600));
@@ -93,23 +86,12 @@ describe('queue bounds', () => {
 	});
 
 	it('refuses a queue that exists without the bounds, naming it and how to fix it', async () => {
-		const { fleetId, exchange, queue } = fleet();
-		const unbounded = await createAmqpPublisher({
-			url: BROKER_URL,
-			exchange,
-			fleetId,
-			topics: TOPICS,
-		});
-		await unbounded.close();
-		const attempt = createAmqpPublisher({
-			url: BROKER_URL,
-			exchange,
-			fleetId,
-			topics: TOPICS,
-			queueLimits: { maxLength: 10 },
-		});
+		const unbounded = await publisherOfNewFleet();
+		await unbounded.publisher.close();
+		const { queue, fleetId } = unbounded;
+		const attempt = publisherOfNewFleet({ maxLength: 10 }, fleetId);
 		// Closed should it wrongly succeed, so that the suite still ends.
-		attempt.then((publisher) => publisher.close()).catch(() => undefined);
+		attempt.then(({ publisher }) => publisher.close()).catch(() => undefined);
 		await expect(attempt).rejects.toThrow(
 			new RegExp(
 				`queue ${queue}.* exists with other arguments.*rabbitmqctl delete_queue ${queue}`,
