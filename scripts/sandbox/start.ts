@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { queueName, SANDBOX_TOPICS } from '../../simulator/amqpPublisher';
+import { DEFAULT_PAGE_MAX } from '../../simulator/inversRules';
 import { sandboxCredential } from './credential';
 import { ensureDataTable, FLEET_STATE_TABLE } from './dataTables';
 import type { ExampleWorkflow } from './examples';
@@ -270,7 +271,7 @@ n8n with the INVERS nodes is running.
   n8n:         ${n8n.url}  (login ${OWNER.email} / ${OWNER.password})
   n8n's log:   ${logFile}${verbose ? '' : '  (npm start -- --verbose shows it here too)'}
   simulator:   ${simulatorUrl}  client ID ${credential.data.clientId}, client secret ${credential.data.clientSecret}
-               (the credential "${credential.name}" uses them; page size at most ${pageMax ?? 100}, --page-max)
+               (the credential "${credential.name}" uses them; page size at most ${pageMax ?? DEFAULT_PAGE_MAX}, --page-max)
   telemetry:   one state event every ${TELEMETRY_MS / 1000} s; one more now: curl -X POST ${simulatorUrl}/__sim/telemetry
   events:      RabbitMQ 127.0.0.1:5672 (guest), exchange ${sandboxExchange(fleetId)}, queues of fleet ${fleetId}:
                  ${queue('vehicle-states')}, ${queue('vehicle-changes')}  (examples 2, 3)
