@@ -208,6 +208,9 @@ async function main() {
 		}
 		process.exit(code);
 	};
+	// `npm start | tee log` ended by Ctrl+C: the pipe's reader may go first, and a write to it
+	// (EPIPE) would end this process before it stopped n8n, which runs in its own process group.
+	process.stdout.on('error', () => undefined);
 	process.once('SIGINT', () => void stopAll(0));
 	process.once('SIGTERM', () => void stopAll(0));
 
