@@ -31,9 +31,10 @@ export default tseslint.config(
 		rules: {
 			...n8nNodesBase.configs.community.rules,
 			// The one rule relaxed on purpose: the INVERS Events API speaks AMQP, which needs an AMQP
-			// client (amqplib) at runtime, and event timestamps are parsed with luxon. Both are listed
-			// in "dependencies" so that n8n installs them with the package. This makes the package an
-			// unverified, self-hosted community package; every other verified-node rule still applies.
+			// client (amqplib) at runtime, listed in "dependencies" so that n8n installs it with the
+			// package. (luxon is only a devDependency: n8n ships it and puts its own node_modules on
+			// the module path of community packages; n8n's scanner allows importing it.) This makes the package an unverified, self-hosted
+			// community package; every other verified-node rule still applies.
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 		languageOptions: {

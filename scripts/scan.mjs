@@ -12,10 +12,13 @@
 //
 // Exit codes: 0 = no findings other than the allowed one; 1 = findings; 2 = the scan could not run.
 //
-// The one allowed finding is @n8n/community-nodes/no-runtime-dependencies on package.json, and only
-// while "dependencies" is exactly amqplib and luxon: the INVERS Events API speaks AMQP, so the
-// package ships an AMQP client (see the comment in eslint.config.mjs). It is printed as allowed,
-// never dropped. Warnings count as findings too: the gate lets them pass, this script does not.
+// The expected findings are @n8n/community-nodes/no-runtime-dependencies on package.json and the
+// import of amqplib in its one module, and only while "dependencies" is exactly amqplib: the
+// INVERS Events API speaks AMQP, so the package ships an AMQP client (see eslint.config.mjs). They
+// keep the package from n8n's verification (and n8n Cloud), not from self-hosted n8n, and are
+// printed as such, never dropped. (luxon is only a devDependency: n8n provides it at run time,
+// and the scanner allows importing it.)
+// Any other finding fails; warnings too: the gate lets them pass, this script does not.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +36,8 @@ const scannerModulePath = path.join(scannerPackageDir, 'scanner', 'scanner.mjs')
 
 const RESTRICTED_IMPORTS_RULE = '@n8n/community-nodes/no-restricted-imports';
 const RUNTIME_DEPENDENCIES_RULE = '@n8n/community-nodes/no-runtime-dependencies';
-const ALLOWED_RUNTIME_DEPENDENCIES = ['amqplib', 'luxon'];
+const ALLOWED_RUNTIME_DEPENDENCIES = ['amqplib'];
+const EXPECTED = 'expected for a self-hosted, unverified package';
 
 // The gate scopes the tarball leg to compiled code and the published manifest (see
 // analyzePackageByName in scanner.mjs): `.d.ts` and codex files only false-positive there.
@@ -219,7 +223,7 @@ function report(scanned) {
 		console.log(`\n== ${leg.name}: ${leg.description} (${leg.fileCount} files linted)`);
 		if (leg.findings.length === 0) console.log('   no findings');
 		for (const f of leg.findings) {
-			const label = f.allowed ? 'allowed' : f.severity;
+			const label = f.allowed ? `${f.severity} (${EXPECTED})` : f.severity;
 			console.log(`   ${f.file}:${f.line}:${f.column} ${label} ${f.rule} ${f.message}`);
 		}
 	}
@@ -230,12 +234,15 @@ function report(scanned) {
 	for (const leg of scanned) {
 		const errors = leg.findings.filter((f) => !f.allowed && f.severity === 'error').length;
 		const warnings = leg.findings.filter((f) => !f.allowed && f.severity === 'warning').length;
-		console.log(`   ${leg.name}: ${errors} errors, ${warnings} warnings (not allowed)`);
+		console.log(`   ${leg.name}: ${errors} errors, ${warnings} warnings unexpected`);
 	}
+	const expected = scanned.flatMap((leg) => leg.findings.filter((f) => f.allowed));
 	if (allowedIn.length > 0) {
 		console.log(
-			`   allowed: runtime dependencies ${ALLOWED_RUNTIME_DEPENDENCIES.join(', ')} ` +
-				`(${RUNTIME_DEPENDENCIES_RULE}, in ${allowedIn.map((leg) => leg.name).join(' and ')})`,
+			`   ${expected.length} findings ${EXPECTED}: the runtime dependency ` +
+				`${ALLOWED_RUNTIME_DEPENDENCIES.join(', ')} and its import (the Events API is AMQP), ` +
+				`in ${allowedIn.map((leg) => leg.name).join(' and ')}. n8n's verification (and n8n Cloud) ` +
+				`would refuse the package for them; self-hosted n8n installs it as an unverified package.`,
 		);
 	}
 	for (const leg of scanned) {
@@ -251,9 +258,12 @@ function report(scanned) {
 		const byRule = new Map();
 		for (const f of blocking) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
 		for (const [rule, count] of byRule) console.log(`   ${count} x ${rule}`);
-		console.log(`   FAILED: ${blocking.length} findings besides the allowed one`);
+		console.log(`   FAILED: ${blocking.length} findings besides the expected ones`);
 	} else {
-		console.log('   PASSED: no findings besides the allowed one');
+		console.log(
+			`   OK for self-hosted n8n: no findings besides the ${expected.length} expected ones ` +
+				'(not verifiable as it stands)',
+		);
 	}
 	return blocking.length === 0;
 }

@@ -31,11 +31,62 @@ export interface TopicDefinition {
 	queue?: string;
 }
 
+/**
+ * Bounds of the simulator's own queues (and their dead-letter queues), for a sandbox whose queues
+ * nothing may consume for days: the oldest messages are dropped beyond them. INVERS's queues are
+ * INVERS's: the node never declares or changes them.
+ */
+export interface QueueLimits {
+	/** x-max-length: beyond it the oldest message is dropped (dead-lettered, then dropped there). */
+	maxLength?: number;
+	/** x-message-ttl in ms: an older message is dropped. */
+	messageTtlMs?: number;
+}
+
 export interface AmqpPublisherOptions {
 	url?: string;
 	exchange?: string;
 	fleetId?: string;
 	topics?: TopicDefinition[];
+	queueLimits?: QueueLimits;
+}
+
+/** The queue of a topic: `fleet-<fleetId>.<topic>`, as FleetControl names an event consumer's. */
+export function queueName(fleetId: string, topic: TopicDefinition): string {
+	return topic.queue ?? `fleet-${fleetId}.${topic.name}`;
+}
+
+/**
+ * RabbitMQ refuses to declare an existing queue with other arguments (406 PRECONDITION_FAILED):
+ * e.g. a queue of an older sandbox declared without bounds. Says which queue and what to do.
+ */
+export class QueueArgumentsError extends Error {}
+
+async function declareQueue(
+	connection: ChannelModel,
+	channel: ConfirmChannel,
+	queue: string,
+	options: Parameters<ConfirmChannel['assertQueue']>[1],
+): Promise<void> {
+	try {
+		await channel.assertQueue(queue, options);
+	} catch (error) {
+		if ((error as { code?: number }).code !== 406) throw error;
+		await connection.close().catch(() => undefined);
+		throw new QueueArgumentsError(
+			`The queue ${queue} already exists with other arguments than ${JSON.stringify(options)} ` +
+				`(declared by an older version or another program), and RabbitMQ refuses to change ` +
+				`them. Delete it (its messages too): rabbitmqctl delete_queue ${queue}, or use another ` +
+				`fleet id. (${(error as Error).message})`,
+		);
+	}
+}
+
+function limitArguments(limits: QueueLimits = {}) {
+	return {
+		...(limits.maxLength !== undefined && { maxLength: limits.maxLength }),
+		...(limits.messageTtlMs !== undefined && { messageTtl: limits.messageTtlMs }),
+	};
 }
 
 export interface AmqpPublisher {
@@ -103,15 +154,18 @@ export async function createAmqpPublisher(
 	await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
 	const queues: Record<string, string> = {};
 	const deadLetterQueues: Record<string, string> = {};
+	// What is dropped for the bounds is dead-lettered: the dead-letter queue is bounded alike.
+	const limits = limitArguments(options.queueLimits);
 	for (const topic of topics) {
-		const queue = topic.queue ?? `fleet-${fleetId}.${topic.name}`;
+		const queue = queueName(fleetId, topic);
 		const deadLetterQueue = `${queue}.dead-letter`;
-		await channel.assertQueue(deadLetterQueue, { durable: true });
+		await declareQueue(connection, channel, deadLetterQueue, { durable: true, ...limits });
 		await channel.bindQueue(deadLetterQueue, deadLetterExchange, queue);
-		await channel.assertQueue(queue, {
+		await declareQueue(connection, channel, queue, {
 			durable: true,
 			deadLetterExchange,
 			deadLetterRoutingKey: queue,
+			...limits,
 		});
 		for (const eventType of topic.eventTypes) {
 			await channel.bindQueue(queue, exchange, eventType);

@@ -10,8 +10,13 @@ import {
 	type SimulatorOptions,
 	startSimulator,
 } from './index';
-import type { AmqpPublisher } from './amqpPublisher';
-import { SANDBOX_TOPICS, attachPublisher, createAmqpPublisher } from './amqpPublisher';
+import type { AmqpPublisher, QueueLimits } from './amqpPublisher';
+import {
+	QueueArgumentsError,
+	SANDBOX_TOPICS,
+	attachPublisher,
+	createAmqpPublisher,
+} from './amqpPublisher';
 
 const USAGE = `Usage: tsx simulator/cli.ts [options]
   --port <n>                 port to listen on (default 8787; 0 picks a free one)
@@ -28,6 +33,13 @@ const USAGE = `Usage: tsx simulator/cli.ts [options]
                              (default amqp://guest:guest@127.0.0.1:5672)
   --no-events                do not publish events
   --fleet-id <id>            part of the queue names fleet-<id>.<topic> (default demo)
+  --exchange <name>          topic exchange the events go to (default invers.events); simulators
+                             sharing a broker need their own, or each gets the others' events
+  --queue-max-length <n>     bound of each queue and dead-letter queue: beyond it the oldest
+                             message is dropped (default: unbounded)
+  --queue-ttl <seconds>      messages older than this are dropped (default: kept)
+                             Both apply to the simulator's own queues; an existing queue declared
+                             without them is refused by RabbitMQ (the error says what to do)
   --telemetry-ms <n>         a VehicleStateRecorded of a random vehicle every n ms (default 0: off)
   --help                     show this text`;
 
@@ -37,6 +49,8 @@ interface EventOptions {
 	amqpUrl: string;
 	publish: boolean;
 	fleetId: string;
+	exchange?: string;
+	queueLimits: QueueLimits;
 	telemetryMs: number;
 }
 
@@ -44,6 +58,7 @@ const eventOptions: EventOptions = {
 	amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
 	publish: true,
 	fleetId: 'demo',
+	queueLimits: {},
 	telemetryMs: 0,
 };
 
@@ -99,6 +114,15 @@ function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 			case '--fleet-id':
 				eventOptions.fleetId = value();
 				break;
+			case '--exchange':
+				eventOptions.exchange = value();
+				break;
+			case '--queue-max-length':
+				eventOptions.queueLimits.maxLength = integer(flag, value(), 1, 100_000_000);
+				break;
+			case '--queue-ttl':
+				eventOptions.queueLimits.messageTtlMs = integer(flag, value(), 1, 86_400 * 365) * 1000;
+				break;
 			case '--telemetry-ms':
 				eventOptions.telemetryMs = integer(flag, value(), 0, 3_600_000);
 				break;
@@ -133,10 +157,17 @@ async function publishEvents(sim: Simulator): Promise<() => Promise<void>> {
 	try {
 		publisher = await createAmqpPublisher({
 			url: eventOptions.amqpUrl,
+			exchange: eventOptions.exchange,
 			fleetId: eventOptions.fleetId,
 			topics: SANDBOX_TOPICS,
+			queueLimits: eventOptions.queueLimits,
 		});
 	} catch (error) {
+		if (error instanceof QueueArgumentsError) {
+			console.error(error.message);
+			await sim.close();
+			process.exit(1);
+		}
 		const where = eventOptions.amqpUrl.replace(/\/\/[^@]*@/, '//');
 		console.error(
 			`Cannot reach the event broker at ${where} (${(error as Error).message}). Start RabbitMQ (e.g. 'rabbitmq-server -detached'), pass --amqp-url, or run with --no-events.`,
@@ -151,6 +182,12 @@ async function publishEvents(sim: Simulator): Promise<() => Promise<void>> {
 	console.log('  events: published to the queues (one per topic, each with a dead-letter queue)');
 	for (const [topic, queue] of Object.entries(publisher.queues)) {
 		console.log(`    ${topic}: ${queue}`);
+	}
+	const { maxLength, messageTtlMs } = eventOptions.queueLimits;
+	if (maxLength !== undefined || messageTtlMs !== undefined) {
+		console.log(
+			`  queue bounds: ${maxLength ?? 'any number of'} messages, ${messageTtlMs === undefined ? 'kept' : `dropped after ${messageTtlMs / 1000} s`}`,
+		);
 	}
 	const telemetry =
 		eventOptions.telemetryMs > 0

@@ -11,6 +11,8 @@ import {
 	NODE24_HEADERS,
 	NODE_PACKAGE,
 } from './paths';
+import type { HeartbeatOptions } from './progress';
+import { startHeartbeat } from './progress';
 
 /** Runs a command, its output shown with a prefix, and fails with the command named. */
 export function run(
@@ -23,6 +25,8 @@ export function run(
 		quiet?: boolean;
 		/** Instead of every line, a count of packages fetched so far (npm --loglevel=http). */
 		progress?: boolean;
+		/** Prints progress every ~10 s while the command runs (its silent stretches look like a hang). */
+		heartbeat?: HeartbeatOptions;
 	},
 ): Promise<string> {
 	return new Promise((resolve, reject) => {
@@ -33,16 +37,18 @@ export function run(
 		});
 		let output = '';
 		let fetched = 0;
+		const stopHeartbeat = options.heartbeat
+			? startHeartbeat(options.label, {
+					...options.heartbeat,
+					detail: options.progress ? () => `${fetched} packages downloaded` : undefined,
+				})
+			: () => undefined;
 		const forward = (chunk: Buffer) => {
 			output += chunk.toString();
 			if (output.length > 1_000_000) output = output.slice(-100_000);
 			if (options.quiet) return;
 			if (options.progress) {
-				const before = fetched;
 				fetched += (chunk.toString().match(/http fetch GET 200/g) ?? []).length;
-				if (Math.floor(fetched / 250) > Math.floor(before / 250)) {
-					process.stdout.write(`  [${options.label}] ${fetched} packages downloaded …\n`);
-				}
 				return;
 			}
 			for (const line of chunk.toString().split('\n')) {
@@ -51,8 +57,12 @@ export function run(
 		};
 		child.stdout.on('data', forward);
 		child.stderr.on('data', forward);
-		child.on('error', reject);
+		child.on('error', (error) => {
+			stopHeartbeat();
+			reject(error);
+		});
 		child.on('close', (code) => {
+			stopHeartbeat();
 			if (code === 0) resolve(output);
 			else
 				reject(
@@ -95,6 +105,7 @@ async function ensureNode24(): Promise<void> {
 		cwd: NODE24_DIR,
 		env: cleanEnv(),
 		label: 'node24',
+		heartbeat: { usually: 'about 30 s', folder: NODE24_DIR },
 	});
 	if (!existsSync(path.join(NODE24_HEADERS, 'include'))) {
 		throw new Error(`${NODE_PACKAGE} installed without its headers at ${NODE24_HEADERS}`);
@@ -109,7 +120,7 @@ async function ensureNode24(): Promise<void> {
 async function ensureN8n(): Promise<void> {
 	if (existsSync(path.join(N8N_DIR, MARKER)) && existsSync(N8N_BIN)) return;
 	console.log(
-		`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (once per machine: about 5 minutes, 3 GB) …`,
+		`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (once per machine: about 10 minutes, 3 GB; progress every 10 s; most of the first minutes are downloads, then the folder grows) …`,
 	);
 	mkdirSync(N8N_DIR, { recursive: true });
 	writeFileSync(path.join(N8N_DIR, 'package.json'), '{ "private": true }\n');
@@ -124,12 +135,21 @@ async function ensureN8n(): Promise<void> {
 			'--no-fund',
 			'--loglevel=http',
 		],
-		{ cwd: N8N_DIR, env, label: 'n8n install', progress: true },
+		{
+			cwd: N8N_DIR,
+			env,
+			label: 'n8n install',
+			progress: true,
+			// Downloads first, then a long silent extract into node_modules: its size shows progress.
+			heartbeat: { usually: '8-10 minutes, ~3 GB in the end', folder: N8N_DIR },
+		},
 	);
+	console.log("Compiling n8n's SQLite driver for Node 24 (npm rebuild sqlite3) …");
 	await run('npm', ['rebuild', 'sqlite3'], {
 		cwd: N8N_DIR,
 		env: node24Env({ npm_config_nodedir: NODE24_HEADERS }),
 		label: 'sqlite3',
+		heartbeat: { usually: '1-2 minutes' },
 	});
 	writeFileSync(path.join(N8N_DIR, MARKER), `n8n@${N8N_VERSION}\n`);
 }

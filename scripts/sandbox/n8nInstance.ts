@@ -1,11 +1,20 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	createWriteStream,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { node24Env, run } from './install';
 import { N8N_BIN, REPO_ROOT } from './paths';
+import type { HeartbeatOptions } from './progress';
+import { startHeartbeat } from './progress';
 
 export interface N8nInstanceOptions {
 	/** n8n's user folder: its database, settings and community packages live below it. */
@@ -81,12 +90,17 @@ export async function installPackage(userFolder: string): Promise<void> {
 }
 
 /** Runs an n8n CLI command (import, execute, publish) against the instance's database. */
-export async function n8nCli(options: N8nInstanceOptions, args: string[]): Promise<string> {
+export async function n8nCli(
+	options: N8nInstanceOptions,
+	args: string[],
+	heartbeat?: HeartbeatOptions,
+): Promise<string> {
 	return await run(N8N_BIN, args, {
 		cwd: options.userFolder,
 		env: n8nEnv({ ...options, env: { N8N_LOG_LEVEL: 'warn', ...options.env } }),
 		label: `n8n ${args[0]}`,
 		quiet: true,
+		heartbeat,
 	});
 }
 
@@ -97,10 +111,27 @@ export interface RunningN8n {
 	stop(): Promise<void>;
 }
 
+export interface StartN8nOptions {
+	/** n8n's output also goes to this file (appended). */
+	logFile?: string;
+	/** n8n's output also goes to this terminal. */
+	echoLog?: boolean;
+	/** Prints a heartbeat with n8n's last log line while it starts (the first start is slow). */
+	progressLabel?: string;
+}
+
+/** The last non-empty line of a log, shortened: what n8n is doing right now. */
+export function lastLogLine(log: string, maxLength = 120): string | undefined {
+	const lines = log.split('\n').filter((line) => line.trim());
+	const last = lines.at(-1)?.trim();
+	return last && last.length > maxLength ? `${last.slice(0, maxLength)}…` : last;
+}
+
 export async function startN8n(
 	options: N8nInstanceOptions,
 	command: string[] = ['start'],
 	readyTimeoutMs = 120_000,
+	startOptions: StartN8nOptions = {},
 ): Promise<RunningN8n> {
 	const child = spawn(N8N_BIN, command, {
 		cwd: options.userFolder,
@@ -110,9 +141,15 @@ export async function startN8n(
 		detached: true,
 	});
 	let log = '';
+	const logFile = startOptions.logFile
+		? createWriteStream(startOptions.logFile, { flags: 'a' })
+		: undefined;
+	child.once('exit', () => logFile?.end());
 	const collect = (chunk: Buffer) => {
 		log += chunk.toString();
 		if (log.length > 2_000_000) log = log.slice(-500_000);
+		logFile?.write(chunk);
+		if (startOptions.echoLog) process.stdout.write(chunk);
 	};
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
@@ -136,18 +173,31 @@ export async function startN8n(
 		clearTimeout(killTimer);
 	};
 	const started = Date.now();
-	while (Date.now() - started < readyTimeoutMs) {
-		if (child.exitCode !== null) {
-			throw new Error(`n8n exited (code ${child.exitCode}) while starting:\n${log.slice(-3000)}`);
+	const stopHeartbeat = startOptions.progressLabel
+		? startHeartbeat(startOptions.progressLabel, {
+				usually: 'about 20 s, 1-2 minutes on the first start (database migrations)',
+				detail: () => {
+					const line = lastLogLine(log);
+					return line ? `n8n: "${line}"` : undefined;
+				},
+			})
+		: () => undefined;
+	try {
+		while (Date.now() - started < readyTimeoutMs) {
+			if (child.exitCode !== null) {
+				throw new Error(`n8n exited (code ${child.exitCode}) while starting:\n${log.slice(-3000)}`);
+			}
+			try {
+				// /healthz answers before migrations finish; readiness waits for them.
+				const response = await fetch(`${url}/healthz/readiness`);
+				if (response.ok) return { url, process: child, log: () => log, stop };
+			} catch {
+				// Not listening yet.
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
-		try {
-			// /healthz answers before migrations finish; readiness waits for them.
-			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) return { url, process: child, log: () => log, stop };
-		} catch {
-			// Not listening yet.
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
+	} finally {
+		stopHeartbeat();
 	}
 	await stop();
 	throw new Error(

@@ -7,11 +7,16 @@ export const NODE_PACKAGE = 'node@24.21.0';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** Outside the repo: n8n is ~3 GB and is installed once per machine, then reused. */
-export const CACHE_DIR = path.join(
-	process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
-	'n8n-nodes-invers-oneapi',
-);
+/**
+ * Outside the repo: n8n is ~3 GB and is installed once per machine, then reused.
+ * INVERS_SANDBOX_CACHE points elsewhere (a second sandbox, or timing a cold first start).
+ */
+export const CACHE_DIR =
+	process.env.INVERS_SANDBOX_CACHE ??
+	path.join(
+		process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
+		'n8n-nodes-invers-oneapi',
+	);
 export const NODE24_DIR = path.join(CACHE_DIR, 'node24');
 export const NODE24_BIN = path.join(NODE24_DIR, 'node_modules', '.bin');
 export const NODE24_HEADERS = path.join(

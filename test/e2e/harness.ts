@@ -28,6 +28,7 @@ import {
 import type { Simulator, SimulatorOptions } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
 import { sandboxCredential } from '../../scripts/sandbox/credential';
+import { forFleet } from '../../scripts/sandbox/examples';
 import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
 import { n8nCli, n8nEnv } from '../../scripts/sandbox/n8nInstance';
 import { CACHE_DIR, N8N_BIN, N8N_DIR, REPO_ROOT } from '../../scripts/sandbox/paths';
@@ -181,9 +182,7 @@ export function writeWorkflows(
 ): string {
 	mkdirSync(dir, { recursive: true });
 	for (const original of workflows) {
-		const workflow = JSON.parse(
-			JSON.stringify(original).replace(/fleet-demo\./g, `fleet-${fleetId}.`),
-		) as Workflow;
+		const workflow = forFleet(original, fleetId);
 		patch(workflow);
 		writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 	}
