@@ -326,6 +326,8 @@ describe('vehicle lifecycle', () => {
 	});
 
 	it('adds a vehicle whose setup then succeeds, removes it and adds the unit again', async () => {
+		// Long enough that the command below still meets the pending setup on a loaded machine.
+		sim.config.setupDelayMs = 1000;
 		const added = await add(addBody('CBX-10001', { operation_status: 'GARAGE', tags: ['city'] }));
 		expect(added.status).toBe(201);
 		const id = added.body.id;
