@@ -14,7 +14,7 @@ import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent
 import type { DeliveryInfo } from './events/toItem';
 import { eventToItem } from './events/toItem';
 import type { TriggerSettings } from './settings';
-import { DEDUPE_MAX_ENTRIES } from './settings';
+import { DEDUPE_MAX_BYTES } from './settings';
 import { cancellableDelay } from './timers';
 
 /** The deferred run `emit` resolves when the execution finished (n8n-workflow does not export it). */
@@ -103,7 +103,10 @@ export class EventPipeline {
 		private readonly manual: boolean,
 	) {
 		if (settings.deduplicate) {
-			this.dedupe = new DedupeWindow<Delivery>(DEDUPE_MAX_ENTRIES, settings.dedupeWindowMs);
+			this.dedupe = new DedupeWindow<Delivery>(settings.dedupeWindowMs, {
+				maxBytes: DEDUPE_MAX_BYTES,
+				onShortened: (message) => host.logger.warn(message),
+			});
 		}
 		if (settings.includeVehicle && host.fetchVehicle) {
 			this.vehicles = new VehicleCache(settings.vehicleCacheTtlMs, host.fetchVehicle);

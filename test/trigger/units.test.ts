@@ -6,6 +6,7 @@ import {
 	describeConnectError,
 } from '../../nodes/InversTrigger/amqp/connect';
 import { DedupeWindow } from '../../nodes/InversTrigger/dedupe';
+import { hashId, RecentIds, stringBytes } from '../../nodes/InversTrigger/recentIds';
 import { normalizeTimestamp, parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
 import { simplifyState } from '../../nodes/InversTrigger/simplifyState';
 import { fakeRun } from '../harness/trigger';
@@ -34,8 +35,10 @@ describe('settlementFor', () => {
 });
 
 describe('DedupeWindow', () => {
+	const MB = 2 ** 20;
+
 	it('tracks in-flight, done and failed ids', () => {
-		const window = new DedupeWindow<string>(100, 60_000);
+		const window = new DedupeWindow<string>(60_000, { maxBytes: MB });
 		expect(window.check('a', 'copy1').kind).toBe('new');
 		expect(window.check('a', 'copy2').kind).toBe('parked');
 		expect(window.finish('a', true)).toEqual(['copy2']);
@@ -45,17 +48,114 @@ describe('DedupeWindow', () => {
 		expect(window.check('b', 'y').kind).toBe('new');
 	});
 
-	it('is bounded in size and time', () => {
+	it('forgets ids older than the window, and only those', () => {
 		let now = 0;
-		const window = new DedupeWindow<string>(3, 1000, () => now);
-		for (const id of ['a', 'b', 'c', 'd']) {
+		const window = new DedupeWindow<string>(1000, { maxBytes: MB, now: () => now });
+		for (const id of ['a', 'b']) {
 			window.check(id, id);
 			window.finish(id, true);
+			now += 600;
 		}
-		expect(window.size).toBeLessThanOrEqual(3);
+		// a done at 0, b at 600; now 1200: a is out of the window, b is not.
+		expect(window.check('b', 'b').kind).toBe('duplicate');
 		expect(window.check('a', 'a').kind).toBe('new');
-		now = 5000;
-		expect(window.check('d', 'd').kind).toBe('new');
+		now = 1601;
+		expect(window.check('b', 'b').kind).toBe('new');
+	});
+
+	it('keeps every id of the window when the rate fits the cap', () => {
+		let now = 0;
+		const window = new DedupeWindow<string>(60 * 60_000, {
+			maxBytes: MB,
+			now: () => now,
+			initialSlots: 4,
+		});
+		// 10,000 ids (the old fixed limit) and more within the hour: all still known.
+		for (let i = 0; i < 12_000; i++) {
+			window.check(`event-${i}`, 'copy');
+			window.finish(`event-${i}`, true);
+			now += 250;
+		}
+		expect(window.size).toBe(12_000);
+		expect(window.check('event-0', 'copy').kind).toBe('duplicate');
+	});
+
+	it('shortens the window only when the cap is reached, and says so once', () => {
+		let now = 0;
+		const warnings: string[] = [];
+		const window = new DedupeWindow<string>(60 * 60_000, {
+			maxBytes: 256 * 1024,
+			now: () => now,
+			initialSlots: 4,
+			onShortened: (message) => warnings.push(message),
+		});
+		// 100 events/s for 10 minutes: far more ids than 256 KB hold.
+		for (let i = 0; i < 60_000; i++) {
+			const id = `event-${String(i).padStart(6, '0')}`;
+			window.check(id, 'copy');
+			window.finish(id, true);
+			now += 10;
+		}
+		expect(warnings).toEqual([
+			expect.stringMatching(
+				/^INVERS Trigger: de-duplication covers only the last [\d.]+ min of its 60 min window: at this event rate its memory cap of 256 KB holds [\d,]+ event IDs/,
+			),
+		]);
+		// The newest ids are still known, the oldest were dropped for room.
+		expect(window.check('event-059999', 'copy').kind).toBe('duplicate');
+		expect(window.check('event-000000', 'copy').kind).toBe('new');
+	});
+});
+
+describe('RecentIds', () => {
+	it('finds ids whose hashes collide in the index, also after removals', () => {
+		// 8 slots, 16 index cells: 200 ids collide plenty; a model Set tells what must be known.
+		const ids = new RecentIds(2 ** 20, 8);
+		const model: string[] = [];
+		const mask = 15;
+		const colliding = Array.from({ length: 400 }, (_, i) => `id-${i}`).filter(
+			(id) => (hashId(id) & mask) === (hashId('id-0') & mask),
+		);
+		expect(colliding.length).toBeGreaterThan(5);
+		for (const id of colliding) {
+			ids.add(id, 0);
+			model.push(id);
+		}
+		for (let dropped = 0; dropped < 3; dropped++) {
+			ids.dropOldest();
+			model.shift();
+		}
+		for (const id of colliding) expect(ids.has(id)).toBe(model.includes(id));
+	});
+
+	it('wraps around the ring and grows without losing the order or an id', () => {
+		const ids = new RecentIds(2 ** 20, 4);
+		let next = 0;
+		let oldest = 0;
+		// Add 3, drop 2, repeatedly: the head walks round the ring while it grows now and then.
+		for (let round = 0; round < 500; round++) {
+			for (let i = 0; i < 3; i++) ids.add(`e${next}`, next++);
+			for (let i = 0; i < 2; i++) {
+				expect(ids.oldestAt()).toBe(oldest);
+				ids.dropOldest();
+				oldest++;
+			}
+		}
+		expect(ids.size).toBe(next - oldest);
+		for (let i = 0; i < next; i++) expect(ids.has(`e${i}`)).toBe(i >= oldest);
+	});
+
+	it('refuses an id beyond the cap, counting arrays and strings', () => {
+		const ids = new RecentIds(4 * 28 + 2 * stringBytes('abcdefgh'), 4);
+		expect(ids.add('abcdefgh', 1)).toBe(true);
+		expect(ids.add('bcdefghi', 2)).toBe(true);
+		expect(ids.add('cdefghij', 3)).toBe(false);
+		ids.dropOldest();
+		expect(ids.add('cdefghij', 3)).toBe(true);
+		expect(ids.bytes).toBeLessThanOrEqual(4 * 28 + 2 * stringBytes('abcdefgh'));
+		expect(stringBytes('a'.repeat(36))).toBe(56);
+		expect(stringBytes('é'.repeat(8))).toBe(24);
+		expect(stringBytes('€'.repeat(8))).toBe(32);
 	});
 });
 
