@@ -8,6 +8,7 @@ import {
 import { DedupeWindow } from '../../nodes/InversTrigger/dedupe';
 import { hashId, RecentIds, stringBytes } from '../../nodes/InversTrigger/recentIds';
 import { normalizeTimestamp, parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
+import { readTimestamp } from '../../nodes/InversTrigger/events/timestamps';
 import { simplifyState } from '../../nodes/InversTrigger/simplifyState';
 import { fakeRun } from '../harness/trigger';
 
@@ -207,6 +208,36 @@ describe('simplifyState', () => {
 			newestTimestamp: '2026-01-01T11:00:00.250Z',
 		});
 		expect(simplifyState(null)).toEqual({ state: {} });
+	});
+
+	it('finds the newest timestamp whatever forms are mixed, as reading each one would', () => {
+		const forms = [
+			'2026-01-01T10:00:00.000Z',
+			'2026-01-01T10:00:00.001Z',
+			'2026-01-01T10:00:00Z',
+			'2026-01-01T12:00:00+02:00',
+			'2026-01-01T09:59:59.999Z',
+			'2026-01-31T24:00:00Z',
+			'2026-02-01T00:00:00.000Z',
+			'2026-01-29T08:00:00.000Z',
+			'not a time',
+			'2026-13-01T00:00:00.000Z',
+		];
+		for (let i = 0; i < 2_000; i++) {
+			const picked = Array.from(
+				{ length: 1 + Math.floor(Math.random() * 5) },
+				() => forms[Math.floor(Math.random() * forms.length)],
+			);
+			const state = Object.fromEntries(
+				picked.map((timestamp, index) => [`p${index}`, { timestamp, value: index }]),
+			);
+			let expected: { millis: number; iso: string } | undefined;
+			for (const timestamp of picked) {
+				const at = readTimestamp(timestamp);
+				if (at && (!expected || at.millis > expected.millis)) expected = at;
+			}
+			expect([picked, simplifyState(state).newestTimestamp]).toEqual([picked, expected?.iso]);
+		}
 	});
 });
 
