@@ -207,7 +207,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				displayOptions: { show: { deduplicate: [true] } },
 				description:
-					'How long an event ID is remembered. The IDs take at most 32 MB (about 330,000 IDs): above about 90 events/s the window gets shorter, and a warning in the n8n log says how short.',
+					'How long an event ID is remembered. The IDs take at most 32 MB (about 520,000 IDs): above about 145 events/s the window gets shorter, and a warning in the n8n log says how short.',
 			},
 			{
 				displayName: 'Execution Timeout (Seconds)',

@@ -31,8 +31,8 @@ export interface TriggerSettings {
 }
 
 /**
- * The memory de-duplication may take for the event IDs of its window: about 330,000 IDs (UUIDs),
- * a 60-minute window up to about 90 events/s; above that the window gets shorter (logged once).
+ * The memory de-duplication may take for the event IDs of its window: about 520,000 IDs (UUIDs),
+ * a 60-minute window up to about 145 events/s; above that the window gets shorter (logged once).
  */
 export const DEDUPE_MAX_BYTES = 32 * 2 ** 20;
 

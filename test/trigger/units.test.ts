@@ -6,7 +6,7 @@ import {
 	describeConnectError,
 } from '../../nodes/InversTrigger/amqp/connect';
 import { DedupeWindow } from '../../nodes/InversTrigger/dedupe';
-import { hashId, RecentIds, stringBytes } from '../../nodes/InversTrigger/recentIds';
+import { arenaBytes, hashId, RecentIds } from '../../nodes/InversTrigger/recentIds';
 import { normalizeTimestamp, parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
 import { readTimestamp } from '../../nodes/InversTrigger/events/timestamps';
 import { simplifyState } from '../../nodes/InversTrigger/simplifyState';
@@ -146,17 +146,64 @@ describe('RecentIds', () => {
 		for (let i = 0; i < next; i++) expect(ids.has(`e${i}`)).toBe(i >= oldest);
 	});
 
-	it('refuses an id beyond the cap, counting arrays and strings', () => {
-		const ids = new RecentIds(4 * 28 + 2 * stringBytes('abcdefgh'), 4);
-		expect(ids.add('abcdefgh', 1)).toBe(true);
-		expect(ids.add('bcdefghi', 2)).toBe(true);
-		expect(ids.add('cdefghij', 3)).toBe(false);
+	it('refuses an id beyond the cap, counting every array as allocated', () => {
+		// 4 slots (28 bytes each) and a 160-byte arena: four 40-character ids, not a fifth.
+		const ids = new RecentIds(4 * 28 + 160, 4);
+		const id = (n: number) => `${n}`.padStart(40, 'x');
+		for (let n = 0; n < 4; n++) expect(ids.add(id(n), n)).toBe(true);
+		expect(ids.add(id(4), 4)).toBe(false);
+		expect(ids.bytes).toBe(4 * 28 + 160);
 		ids.dropOldest();
-		expect(ids.add('cdefghij', 3)).toBe(true);
-		expect(ids.bytes).toBeLessThanOrEqual(4 * 28 + 2 * stringBytes('abcdefgh'));
-		expect(stringBytes('a'.repeat(36))).toBe(56);
-		expect(stringBytes('é'.repeat(8))).toBe(24);
-		expect(stringBytes('€'.repeat(8))).toBe(32);
+		expect(ids.add(id(4), 4)).toBe(true);
+		expect([ids.has(id(0)), ids.has(id(1)), ids.has(id(4))]).toEqual([false, true, true]);
+		// Longer than the whole cap: refused even when empty.
+		while (ids.size) ids.dropOldest();
+		expect(ids.add('y'.repeat(400), 5)).toBe(false);
+	});
+
+	it('tells ids apart by every character, wide ones included', () => {
+		const ids = new RecentIds(2 ** 20, 4);
+		ids.add('€uro', 1);
+		ids.add('\u00acuro', 2);
+		expect(ids.has('€uro')).toBe(true);
+		expect(ids.has('\u00acuro')).toBe(true);
+		expect(ids.has('\u21acuro')).toBe(false);
+		expect(ids.has('€ur')).toBe(false);
+		expect(arenaBytes('€uro')).toBe(8);
+		expect(arenaBytes('euro')).toBe(4);
+	});
+
+	it('behaves like a queue of ids under random adds, drops and a tight cap', () => {
+		const ids = new RecentIds(3_000, 2);
+		const model: string[] = [];
+		const alphabet = ['a', 'b', 'é', '€', '1', '-'];
+		const randomId = () =>
+			Array.from(
+				{ length: 1 + Math.floor(Math.random() * 12) },
+				() => alphabet[Math.floor(Math.random() * alphabet.length)],
+			).join('');
+		for (let step = 0; step < 20_000; step++) {
+			if (Math.random() < 0.6) {
+				const id = randomId();
+				if (model.includes(id)) continue;
+				// Refused for want of room: drop the oldest and retry, as de-duplication does.
+				while (!ids.add(id, step)) {
+					ids.dropOldest();
+					model.shift();
+				}
+				model.push(id);
+				expect(ids.bytes).toBeLessThanOrEqual(3_000);
+			} else if (model.length) {
+				ids.dropOldest();
+				model.shift();
+			}
+			if (step % 97 === 0) {
+				const probe = Math.random() < 0.5 && model.length ? model[step % model.length] : randomId();
+				expect(ids.has(probe)).toBe(model.includes(probe));
+				expect(ids.size).toBe(model.length);
+			}
+		}
+		for (const id of model) expect(ids.has(id)).toBe(true);
 	});
 });
 
