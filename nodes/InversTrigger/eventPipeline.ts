@@ -11,7 +11,6 @@ import { VehicleCache } from './enrichment/vehicleCache';
 import { filterOutReason } from './events/filters';
 import type { ParsedEvent } from './events/parseEvent';
 import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent';
-import type { DeliveryInfo } from './events/toItem';
 import { eventToItem } from './events/toItem';
 import type { TriggerSettings } from './settings';
 import { DEDUPE_MAX_BYTES } from './settings';
@@ -257,10 +256,7 @@ export class EventPipeline {
 			this.conditions?.answered(event.id, 'ack');
 		}
 		this.rememberVehicle(event);
-		const item = eventToItem(event, deliveryInfo(delivery), {
-			simplify: this.settings.simplify,
-			includeRaw: this.settings.includeRaw,
-		});
+		const item = eventToItem(event, delivery, this.settings);
 		if (this.needsEnrichment(event)) {
 			// Include Vehicle: the only step before the execution that waits (a REST request).
 			return this.enrichAndRun(delivery, event, item, evaluation);
@@ -498,16 +494,4 @@ export class EventPipeline {
 		this.idleWaiters = [];
 		for (const wake of waiters) wake();
 	}
-}
-
-function deliveryInfo(delivery: Delivery): DeliveryInfo {
-	const { fields, properties } = delivery.message;
-	return {
-		queue: delivery.queue,
-		redelivered: delivery.redelivered,
-		raw: () => ({
-			properties: { ...properties } as IDataObject,
-			fields: { ...fields } as IDataObject,
-		}),
-	};
 }
