@@ -110,8 +110,15 @@ export class InversTrigger implements INodeType {
 				unansweredAtClose: left,
 			});
 
-		const stop = async (drainBoundMs: number) => {
+		const stop = async (drainBoundMs: number, bound: string) => {
 			const left = await pipeline.drain(drainBoundMs);
+			if (left > 0) {
+				// Not lost, but they will run again: the operator should know why and how many.
+				this.logger.warn(
+					`INVERS Trigger: the ${bound} (${drainBoundMs / 1000} s) expired with ${left} events whose executions are still running; they were not acknowledged, so the broker keeps them and they will be redelivered (their workflow may run a second time)`,
+					{ unanswered: left },
+				);
+			}
 			pipeline.dispose();
 			await session.shutdown();
 			logSummary(left);
@@ -125,12 +132,12 @@ export class InversTrigger implements INodeType {
 				if (manual) {
 					// n8n awaits this before it reports the test run finished, so waiting here for the
 					// run would wait forever: acknowledge in the background, bounded by the timeout.
-					void stop(settings.executionTimeoutMs).catch((error) =>
+					void stop(settings.executionTimeoutMs, 'Execution Timeout').catch((error) =>
 						this.logger.warn(`INVERS Trigger: closing after the test run failed: ${error}`),
 					);
 					return;
 				}
-				await stop(settings.closeTimeoutMs);
+				await stop(settings.closeTimeoutMs, 'Close Timeout');
 			})();
 			await closing;
 		};

@@ -100,7 +100,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'Immediately',
 				value: 'immediately',
 				description:
-					'Acknowledge on receipt, before the workflow runs: a crash loses the event, and the parallel limit does not apply',
+					'Acknowledge as the execution starts, before it ends: a crash loses the event. Parallel Executions still applies: with every slot busy, the next event waits unacknowledged.',
 			},
 		],
 	},
@@ -115,7 +115,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'Requeue Once, Then Dead-Letter',
 				value: 'requeueOnce',
 				description:
-					'Put the event back for one more try; if that fails too, reject it (to the dead-letter exchange when the queue has one)',
+					'Put the event back for one more try; if that fails too, reject it (to the dead-letter exchange when the queue has one). Tries are failed executions: a redelivery after a reconnect does not count.',
 			},
 			{
 				name: 'Dead-Letter',
@@ -181,7 +181,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: 30,
 				typeOptions: { minValue: 0 },
 				description:
-					'When the workflow is deactivated, how long to wait for running executions so their events can be acknowledged; events still running then are returned to the queue',
+					'When the workflow is deactivated, how long to wait for running executions so their events can be acknowledged; events still running then are returned to the queue and delivered again (a warning names how many)',
 			},
 			{
 				displayName: 'Create Queue If Missing (Local Broker Only)',
@@ -197,7 +197,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to skip (and acknowledge) a copy of an event that was already processed or is running, recognized by its event ID',
+					"Whether to skip (and acknowledge) a copy of an event that was already processed or is running, recognized by its event ID. In memory only: after a reactivation or restart, copies of earlier events are not recognized (n8n's persistent de-duplication store is not available to trigger nodes); add a Remove Duplicates node on event_id where that matters.",
 			},
 			{
 				displayName: 'De-Duplication Window (Minutes)',
@@ -240,7 +240,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 1024,
 				typeOptions: { minValue: 1 },
-				description: 'Larger messages are treated as malformed',
+				description:
+					'Larger messages are malformed: rejected (or an error item) and logged as an error with their event ID and size. The default is hundreds of times a VehicleChanged event with its vehicle (about 1.5 KB).',
 			},
 			maxWatchedVehiclesOption,
 			{
@@ -271,7 +272,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: 10,
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				description:
-					'How many events may be running at once; the broker sends no more until one is acknowledged',
+					'How many executions may run at once; the broker sends no more until one is acknowledged (with Acknowledge Immediately, until one ended)',
 			},
 			{
 				displayName: 'Vehicle Cache (Seconds)',

@@ -3,6 +3,8 @@ import type { IDataObject, INodeExecutionData, ITriggerFunctions, Logger } from 
 import { events } from '../shared/contract';
 import type { ExecutionOutcome, Settlement } from './ack/ackModes';
 import { outcomeOfRun, settlementFor } from './ack/ackModes';
+import { ExecutionSlots } from './ack/executionSlots';
+import { FailedAttempts } from './ack/failedAttempts';
 import type { Delivery } from './amqp/delivery';
 import type { Evaluation } from './conditions/evaluator';
 import { ConditionWatcher } from './conditions/watcher';
@@ -95,6 +97,9 @@ export class EventPipeline {
 	private readonly dedupe?: DedupeWindow<Delivery>;
 	private readonly vehicles?: VehicleCache;
 	private readonly conditions?: ConditionWatcher;
+	private readonly failures = new FailedAttempts();
+	/** Acknowledge Immediately only: the parallel limit the prefetch cannot enforce. */
+	private readonly slots?: ExecutionSlots;
 
 	constructor(
 		private readonly settings: TriggerSettings,
@@ -114,6 +119,7 @@ export class EventPipeline {
 			this.conditions = new ConditionWatcher(settings.conditions, host.logger);
 			Object.assign(this.stats, { noTransition: 0, watchedVehicles: 0, forgottenVehicles: 0 });
 		}
+		if (settings.ackMode === 'immediately') this.slots = new ExecutionSlots(settings.prefetch);
 	}
 
 	/** Deliveries being processed, including ones waiting for their execution. */
@@ -154,7 +160,30 @@ export class EventPipeline {
 		this.host.logger.error(
 			`INVERS Trigger: processing a message from queue "${delivery.queue}" failed: ${(error as Error).message}`,
 		);
-		this.answer(delivery, delivery.redelivered ? 'reject' : 'requeue');
+		const messageId = messageIdOf(delivery);
+		const failures = this.countFailure(messageId, delivery);
+		if (failures > 1 && messageId) this.failures.forget(messageId);
+		this.answer(delivery, failures > 1 ? 'reject' : 'requeue');
+	}
+
+	/**
+	 * The event's failed tries so far, this one included, as the trigger counted them: a redelivery
+	 * after a dropped connection is no failed try (see FailedAttempts).
+	 */
+	private countFailure(eventId: string | undefined, delivery: Delivery): number {
+		// Without an ID there is nothing to count by: the broker's flag is all there is.
+		if (!eventId) return delivery.redelivered ? 2 : 1;
+		return this.failures.fail(eventId);
+	}
+
+	/** The settlement after an execution; a requeued event's failures are remembered for its retry. */
+	private settle(delivery: Delivery, eventId: string | undefined, outcome: ExecutionOutcome) {
+		const { ackMode, onFailure } = this.settings;
+		const failed = ackMode === 'executionSucceeded' && outcome !== 'success';
+		const failures = failed ? this.countFailure(eventId, delivery) : 0;
+		const settlement = settlementFor(ackMode, outcome, failures, onFailure);
+		if (eventId && settlement !== 'requeue') this.failures.forget(eventId);
+		return settlement;
 	}
 
 	/** One delivery less in flight. */
@@ -205,6 +234,8 @@ export class EventPipeline {
 		}
 		// Watched conditions: evaluated here, synchronously and in delivery order, before the
 		// execution starts, so the result is the same whatever the parallel limit and ack mode.
+		// `redelivered`, not the failure count: any copy coming back unanswered, after a failed try
+		// or after a drop, must start the transitions its first delivery recorded.
 		let evaluation: Evaluation | undefined;
 		if (this.conditions) {
 			evaluation = this.conditions.check(event, delivery.redelivered);
@@ -227,11 +258,16 @@ export class EventPipeline {
 	private noTransition(delivery: Delivery, event: ParsedEvent): undefined {
 		this.stats.noTransition!++;
 		this.answer(delivery, 'ack');
-		for (const copy of this.dedupe?.finish(event.id, true) ?? NO_COPIES) {
+		this.ackCopies(event.id);
+		return undefined;
+	}
+
+	/** The event counts as processed: copies that arrived meanwhile are acknowledged duplicates. */
+	private ackCopies(eventId: string): void {
+		for (const copy of this.dedupe?.finish(eventId, true) ?? NO_COPIES) {
 			this.stats.duplicates++;
 			this.answer(copy, 'ack');
 		}
-		return undefined;
 	}
 
 	/** Forgets an event that did not run, returning copies parked on it to the queue. */
@@ -245,14 +281,58 @@ export class EventPipeline {
 		event: ParsedEvent,
 		evaluation?: Evaluation,
 	): Promise<void> | undefined {
-		const mode = this.settings.ackMode;
+		if (!this.slots) return this.startNow(delivery, event, evaluation);
+		return this.whenSlotFree(delivery, event.id, () => this.startNow(delivery, event, evaluation));
+	}
+
+	/**
+	 * Acknowledge Immediately: takes an execution slot, waiting unacknowledged while all are busy,
+	 * then acknowledges and starts. Closing, or a channel lost meanwhile, returns the delivery.
+	 */
+	private whenSlotFree(
+		delivery: Delivery,
+		eventId: string | undefined,
+		start: () => Promise<void> | undefined,
+	): Promise<void> | undefined {
+		const slots = this.slots!;
+		const slot = slots.acquire();
+		if (!slot) return this.ackAndStart(delivery, start);
+		return slot.then((acquired) => {
+			if (acquired && delivery.isLive && !this.closing) return this.ackAndStart(delivery, start);
+			if (acquired) slots.release();
+			this.answer(delivery, 'requeue');
+			if (eventId) this.releaseParked(eventId);
+			return undefined;
+		});
+	}
+
+	/** The slot is freed when the execution ends (runImmediately), or here if starting failed. */
+	private ackAndStart(
+		delivery: Delivery,
+		start: () => Promise<void> | undefined,
+	): Promise<void> | undefined {
+		this.answer(delivery, 'ack');
+		let started = false;
+		try {
+			const pending = start();
+			started = true;
+			return pending;
+		} finally {
+			if (!started) this.slots!.release();
+		}
+	}
+
+	private startNow(
+		delivery: Delivery,
+		event: ParsedEvent,
+		evaluation?: Evaluation,
+	): Promise<void> | undefined {
 		if (this.manual) {
 			this.manualEmitted = true;
 			this.host.onManualEmit?.();
 		}
-		if (mode === 'immediately') {
-			this.answer(delivery, 'ack');
-			this.dedupe?.finish(event.id, true);
+		if (this.slots) {
+			this.ackCopies(event.id);
 			this.conditions?.answered(event.id, 'ack');
 		}
 		this.rememberVehicle(event);
@@ -300,22 +380,18 @@ export class EventPipeline {
 	): Promise<void> | undefined {
 		const mode = this.settings.ackMode;
 		const items = evaluation ? this.conditions!.items(item, evaluation) : item;
-		if (mode === 'immediately') {
-			this.emit(items);
-			return undefined;
-		}
+		if (mode === 'immediately') return this.runImmediately(items, event.id);
 		return this.execute(items, event.id).then((outcome) => {
 			let completed = false;
 			try {
-				const onFailure = this.settings.onFailure;
-				const settlement = settlementFor(mode, outcome, delivery.redelivered, onFailure);
+				const settlement = this.settle(delivery, event.id, outcome);
 				this.answer(delivery, settlement);
 				this.conditions?.answered(event.id, settlement);
+				// Copies (redelivered by a reconnect) share the event's outcome and its try count.
 				const parked = this.dedupe?.finish(event.id, settlement === 'ack') ?? NO_COPIES;
 				for (const copy of parked) {
-					const copySettlement = settlementFor(mode, outcome, copy.redelivered, onFailure);
-					if (copySettlement === 'ack') this.stats.duplicates++;
-					this.answer(copy, copySettlement);
+					if (settlement === 'ack') this.stats.duplicates++;
+					this.answer(copy, settlement);
 				}
 				completed = true;
 			} finally {
@@ -325,15 +401,17 @@ export class EventPipeline {
 		});
 	}
 
+	/** Acknowledged already: the slot is freed when the execution ends. */
+	private runImmediately(item: IDataObject | IDataObject[], eventId?: string): undefined {
+		void this.execute(item, eventId).then(this.slots!.release);
+		return undefined;
+	}
+
 	/** Undefined when answered at once; otherwise resolves once the error item's run ended. */
 	private malformed(delivery: Delivery, reason: string): Promise<void> | undefined {
 		this.stats.malformed++;
-		const messageId = delivery.message.properties.messageId as string | undefined;
-		// Ids and sizes only: the payload may hold personal or secret data.
-		this.host.logger.warn(
-			`INVERS Trigger: malformed message in queue "${delivery.queue}" (${reason}), ${this.settings.onMalformed === 'reject' ? 'rejected' : 'passed on as an error item'}`,
-			{ messageId, bytes: delivery.message.content.length, reason },
-		);
+		const messageId = messageIdOf(delivery);
+		this.logMalformed(delivery, reason, messageId);
 		if (this.settings.onMalformed === 'reject' || this.manual) {
 			// Manual test runs wait for a real event; a malformed one is rejected, not shown.
 			this.answer(delivery, 'reject');
@@ -347,17 +425,33 @@ export class EventPipeline {
 			queue: delivery.queue,
 			redelivered: delivery.redelivered,
 		};
-		const mode = this.settings.ackMode;
-		if (mode === 'immediately') {
-			this.answer(delivery, 'ack');
-			this.emit(item);
-			return undefined;
+		if (this.slots) {
+			return this.whenSlotFree(delivery, undefined, () => this.runImmediately(item, messageId));
 		}
 		return this.execute(item, messageId).then((outcome) =>
-			this.answer(
-				delivery,
-				settlementFor(mode, outcome, delivery.redelivered, this.settings.onFailure),
-			),
+			this.answer(delivery, this.settle(delivery, messageId, outcome)),
+		);
+	}
+
+	/** Ids and sizes only: the payload may hold personal or secret data. */
+	private logMalformed(delivery: Delivery, reason: string, messageId: string | undefined): void {
+		const bytes = delivery.message.content.length;
+		const outcome =
+			this.settings.onMalformed === 'reject' || this.manual
+				? 'rejected (dead-lettered when the queue has a dead-letter exchange)'
+				: 'passed on as an error item';
+		if (reason !== 'tooLarge') {
+			this.host.logger.warn(
+				`INVERS Trigger: malformed message in queue "${delivery.queue}" (${reason}), ${outcome}`,
+				{ messageId, bytes, reason },
+			);
+			return;
+		}
+		// An error, not a warning: a real event is not processed until the limit is raised.
+		const limitKb = this.settings.maxMessageBytes / 1024;
+		this.host.logger.error(
+			`INVERS Trigger: event ${messageId ?? '(no message ID)'} in queue "${delivery.queue}" is ${bytes} bytes, more than the Max Message Size (KB) option allows (${limitKb} KB); it was ${outcome}. Raise "Max Message Size (KB)" to process events this large`,
+			{ messageId, bytes, maxBytes: this.settings.maxMessageBytes, reason },
 		);
 	}
 
@@ -466,6 +560,7 @@ export class EventPipeline {
 	/** Closing: no new executions start; deliveries still arriving go back to the queue. */
 	beginClose(): void {
 		this.closing = true;
+		this.slots?.cancelWaiting();
 	}
 
 	/** Waits until every delivery was answered, at most `timeoutMs`; returns how many are left. */
@@ -494,4 +589,10 @@ export class EventPipeline {
 		this.idleWaiters = [];
 		for (const wake of waiters) wake();
 	}
+}
+
+/** The event ID as the AMQP properties carry it (INVERS sets message_id to metadata.id). */
+function messageIdOf(delivery: Delivery): string | undefined {
+	const messageId: unknown = delivery.message.properties.messageId;
+	return typeof messageId === 'string' && messageId ? messageId : undefined;
 }

@@ -538,12 +538,18 @@ export class Receiver {
 	readonly bodies: Array<Record<string, unknown>> = [];
 	private server?: http.Server;
 	url = '';
+	/** Requests being answered now, and the most at once so far (executions running at once). */
+	inFlight = 0;
+	mostInFlight = 0;
 
 	/** `delayMs`: how long each answer takes (keeps executions in flight). */
 	constructor(private readonly delayMs = 0) {}
 
 	async start(): Promise<this> {
 		this.server = http.createServer((request, response) => {
+			this.inFlight++;
+			this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+			response.on('close', () => this.inFlight--);
 			let body = '';
 			request.on('data', (chunk: Buffer) => (body += chunk.toString()));
 			request.on('end', () => {

@@ -167,10 +167,55 @@ describe('acknowledgement modes', () => {
 		const trigger = await bed.start({ ackMode: 'immediately' }, 'hold');
 		await bed.broker.publisher.publish(vehicleChanged('X'));
 		await trigger.waitForExecutions(1);
-		expect(trigger.executions[0].done).toBeUndefined();
 		await trigger.close();
+		expect(trigger.executions[0].settled).toBe(false);
 		expect(trigger.summary()).toMatchObject({ acked: 1 });
 		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
+	});
+
+	it('immediately: a backlog never runs more executions at once than the parallel limit', async () => {
+		const limit = 5;
+		const total = 200;
+		for (let i = 0; i < total; i++) await bed.broker.publisher.publish(vehicleChanged(`B${i}`));
+		let running = 0;
+		let mostRunning = 0;
+		const trigger = await bed.start(
+			{ ackMode: 'immediately', options: { prefetch: limit } },
+			(execution) => {
+				running++;
+				mostRunning = Math.max(mostRunning, running);
+				setTimeout(
+					() => {
+						running--;
+						execution.succeed();
+					},
+					5 + Math.random() * 15,
+				);
+			},
+		);
+		await trigger.waitForExecutions(total, 30_000);
+		await until(() => running === 0, 5000, 'the last executions');
+		expect(mostRunning).toBeLessThanOrEqual(limit);
+		expect(mostRunning).toBe(limit);
+		expect(new Set(trigger.executions.map((e) => e.items[0].event_id)).size).toBe(total);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
+	}, 40_000);
+
+	it('immediately: the running ones are acked, the waiting ones go back to the queue at close', async () => {
+		const trigger = await bed.start(
+			{ ackMode: 'immediately', options: { prefetch: 2, closeTimeout: 1 } },
+			'hold',
+		);
+		for (let i = 0; i < 5; i++) await bed.broker.publisher.publish(vehicleChanged(`W${i}`));
+		await trigger.waitForExecutions(2);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(trigger.executions).toHaveLength(2);
+		await trigger.close();
+		// Two acknowledged while running (never redelivered), two waited unacknowledged and were
+		// returned, one was never delivered.
+		expect(trigger.summary()).toMatchObject({ acked: 2, requeued: 2, emitted: 2 });
+		expect(trigger.executions.every((e) => !e.settled)).toBe(true);
+		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(3);
 	});
 
 	it('execution timeout, when finished: a hanging run is released (acked) and consumption goes on', async () => {

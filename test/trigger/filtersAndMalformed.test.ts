@@ -79,15 +79,33 @@ describe('malformed messages', () => {
 		const summary = await stop(trigger);
 		expect(summary).toMatchObject({ malformed: 6, rejected: 6, emitted: 1 });
 		expect(trigger.executions[0].items[0].event_id).toBe(good.metadata.id);
-		const warnings = trigger.logs.filter((l) => l.level === 'warn');
-		expect(warnings.map((w) => w.meta?.reason).sort()).toEqual([
-			'noMetadata',
-			'noMetadata',
-			'notJson',
-			'notJson',
-			'tooLarge',
-			'tooLarge',
-		]);
+		const reasonsAt = (level: string) =>
+			trigger.logs.filter((l) => l.level === level && l.meta?.reason).map((l) => l.meta?.reason);
+		expect(reasonsAt('warn').sort()).toEqual(['noMetadata', 'noMetadata', 'notJson', 'notJson']);
+		// An event lost to a size limit is an error the operator has to act on, not a warning.
+		expect(reasonsAt('error')).toEqual(['tooLarge', 'tooLarge']);
+		expect(JSON.stringify(trigger.logs)).not.toContain('hunter2');
+	});
+
+	it('logs an oversized event as an error naming its event id, its size and the option to raise', async () => {
+		const trigger = await bed.start({
+			queues: bed.broker.changes,
+			options: { maxMessageSizeKb: 2 },
+		});
+		const big = vehicleChanged('BIG');
+		(big.data as { blob?: string }).blob = 'hunter2'.repeat(500);
+		await bed.broker.publisher.publish(big);
+		const size = Buffer.byteLength(JSON.stringify(big));
+		await until(
+			async () => (await bed.broker.queueDepth(bed.broker.deadLetter(bed.broker.changes))) === 1,
+		);
+		const errors = trigger.logs.filter((l) => l.level === 'error');
+		expect(errors).toHaveLength(1);
+		expect(errors[0].message).toContain(`event ${big.metadata.id}`);
+		expect(errors[0].message).toContain(`${size} bytes`);
+		expect(errors[0].message).toContain('Max Message Size (KB)');
+		expect(errors[0].message).toContain('2 KB');
+		expect(errors[0].meta).toMatchObject({ messageId: big.metadata.id, bytes: size });
 		expect(JSON.stringify(trigger.logs)).not.toContain('hunter2');
 	});
 

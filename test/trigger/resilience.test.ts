@@ -11,47 +11,107 @@ const bed = useTriggerTestBed({ throughProxy: true });
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reconnect', () => {
-	it('survives connection drops mid-stream: no event lost, none processed twice', async () => {
-		// Executions take a little while, so drops hit deliveries that are running.
-		const trigger = await bed.start({}, (execution) => {
-			setTimeout(() => execution.succeed(), 5 + Math.random() * 20);
-		});
-		const total = 300;
-		const published = new Set<string>();
-		const publishing = (async () => {
-			for (let i = 0; i < total; i++) {
-				const event = vehicleChanged(`V${i % 17}`);
-				published.add(event.metadata.id);
-				await bed.broker.publisher.publish(event);
-				if (i % 25 === 0) await sleep(5);
+	it.each(['executionFinished', 'immediately'])(
+		'survives connection drops mid-stream (acknowledge %s): no event lost, none processed twice',
+		async (ackMode) => {
+			// Executions take a little while, so drops hit deliveries that are running (and, acknowledged
+			// immediately, deliveries waiting for a free execution slot).
+			const trigger = await bed.start({ ackMode, options: { prefetch: 5 } }, (execution) => {
+				setTimeout(() => execution.succeed(), 5 + Math.random() * 20);
+			});
+			const total = 300;
+			const published = new Set<string>();
+			const publishing = (async () => {
+				for (let i = 0; i < total; i++) {
+					const event = vehicleChanged(`V${i % 17}`);
+					published.add(event.metadata.id);
+					await bed.broker.publisher.publish(event);
+					if (i % 25 === 0) await sleep(5);
+				}
+			})();
+			for (let drop = 0; drop < 3; drop++) {
+				await until(() => trigger.executions.length > (drop + 1) * 50, 15_000, `progress ${drop}`);
+				bed.proxy.cut();
 			}
-		})();
-		for (let drop = 0; drop < 3; drop++) {
-			await until(() => trigger.executions.length > (drop + 1) * 50, 15_000, `progress ${drop}`);
+			await publishing;
+			await until(
+				async () =>
+					new Set(trigger.executions.map((e) => e.items[0].event_id)).size === total &&
+					(await bed.broker.queueDepth(bed.broker.changes)) === 0,
+				20_000,
+				'all events processed and acknowledged',
+			);
+			await sleep(300);
+			const ids = trigger.executions.map((e) => String(e.items[0].event_id));
+			expect(new Set(ids)).toEqual(published);
+			expect(ids.length).toBe(total); // no duplicate execution
+			expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
+			await trigger.close();
+			const summary = trigger.summary()!;
+			expect(summary.reconnects).toBeGreaterThanOrEqual(3);
+			expect(trigger.errors).toEqual([]);
+			// Answers for deliveries of a dead channel were dropped, never sent on the new channel
+			// (the broker would close it: PRECONDITION_FAILED - unknown delivery tag).
+			expect(JSON.stringify(trigger.logs)).not.toMatch(/PRECONDITION|unknown delivery tag/);
+			expect(Number(summary.acked) + Number(summary.stale)).toBeGreaterThanOrEqual(total);
+		},
+		45_000,
+	);
+
+	it('only when it succeeds: drops never use up the retry of a failing event', async () => {
+		// Every event fails on its first execution and succeeds on its second. First tries outlast
+		// a reconnect, so the broker's redelivered copy (a drop is no failed try) arrives while the
+		// original still runs.
+		const executionsOf = new Map<string, number>();
+		const successesOf = new Map<string, number>();
+		const trigger = await bed.start(
+			{ ackMode: 'executionSucceeded', options: { prefetch: 20 } },
+			(execution) => {
+				const id = String(execution.items[0].event_id);
+				const attempt = (executionsOf.get(id) ?? 0) + 1;
+				executionsOf.set(id, attempt);
+				if (attempt === 1) {
+					setTimeout(() => execution.fail('first try fails'), 300 + Math.random() * 500);
+					return;
+				}
+				setTimeout(() => {
+					successesOf.set(id, (successesOf.get(id) ?? 0) + 1);
+					execution.succeed();
+				}, Math.random() * 20);
+			},
+		);
+		const total = 200;
+		const deadLetter = bed.broker.deadLetter(bed.broker.changes);
+		for (let i = 0; i < total; i++) {
+			await bed.broker.publisher.publish(vehicleChanged(`R${i % 13}`));
+		}
+		const drops = 10;
+		const reconnected = () => trigger.logs.filter((l) => /reconnected/.test(l.message)).length;
+		for (let drop = 0; drop < drops; drop++) {
+			// Each drop cuts a consuming connection, not one still being set up.
+			await until(
+				() => reconnected() === drop && trigger.executions.length > (drop + 1) * 25,
+				15_000,
+				`progress before drop ${drop + 1}`,
+			);
 			bed.proxy.cut();
 		}
-		await publishing;
+		// Settled: every event either succeeded or was dead-lettered, and nothing is left queued.
 		await until(
 			async () =>
-				new Set(trigger.executions.map((e) => e.items[0].event_id)).size === total &&
+				successesOf.size + (await bed.broker.queueDepth(deadLetter)) === total &&
 				(await bed.broker.queueDepth(bed.broker.changes)) === 0,
-			20_000,
-			'all events processed and acknowledged',
+			40_000,
+			'every event settled',
 		);
 		await sleep(300);
-		const ids = trigger.executions.map((e) => String(e.items[0].event_id));
-		expect(new Set(ids)).toEqual(published);
-		expect(ids.length).toBe(total); // no duplicate execution
-		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(0);
+		expect(await bed.broker.queueDepth(deadLetter)).toBe(0);
+		expect(successesOf.size).toBe(total);
+		expect([...successesOf.values()].every((count) => count === 1)).toBe(true);
 		await trigger.close();
-		const summary = trigger.summary()!;
-		expect(summary.reconnects).toBeGreaterThanOrEqual(3);
+		expect(trigger.summary()!.reconnects).toBeGreaterThanOrEqual(drops);
 		expect(trigger.errors).toEqual([]);
-		// Answers for deliveries of a dead channel were dropped, never sent on the new channel
-		// (the broker would close it: PRECONDITION_FAILED - unknown delivery tag).
-		expect(JSON.stringify(trigger.logs)).not.toMatch(/PRECONDITION|unknown delivery tag/);
-		expect(Number(summary.acked) + Number(summary.stale)).toBeGreaterThanOrEqual(total);
-	}, 45_000);
+	}, 90_000);
 
 	it('reconnects after the broker closed the connection itself', async () => {
 		const trigger = await bed.start({});
@@ -102,6 +162,10 @@ describe('close', () => {
 		// Bounded by the 1 s close timeout (plus closing the channel), not by the held executions.
 		expect(Date.now() - started).toBeLessThan(6000);
 		expect(trigger.summary()).toMatchObject({ acked: 3, unansweredAtClose: 2 });
+		// The operator learns that the timeout cut executions short and what comes back.
+		const warning = trigger.logs.find((l) => l.level === 'warn' && /Close Timeout/.test(l.message));
+		expect(warning?.message).toMatch(/2 events .*redelivered/);
+		expect(warning?.meta).toMatchObject({ unanswered: 2 });
 		await until(() => bed.proxy.openConnections === 0, 2000, 'connection closed');
 		// 2 running + 3 never delivered go back to the queue; nothing else is left.
 		await until(

@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 
 import { settlementFor, outcomeOfRun } from '../../nodes/InversTrigger/ack/ackModes';
+import { ExecutionSlots } from '../../nodes/InversTrigger/ack/executionSlots';
+import { FailedAttempts } from '../../nodes/InversTrigger/ack/failedAttempts';
 import {
 	amqpTargetFromCredential,
 	describeConnectError,
@@ -14,19 +16,16 @@ import { fakeRun } from '../harness/trigger';
 
 describe('settlementFor', () => {
 	it.each([
-		['executionFinished', 'failure', false, 'requeueOnce', 'ack'],
-		['executionFinished', 'timeout', true, 'requeueOnce', 'ack'],
-		['executionSucceeded', 'success', true, 'requeueOnce', 'ack'],
-		['executionSucceeded', 'failure', false, 'requeueOnce', 'requeue'],
-		['executionSucceeded', 'failure', true, 'requeueOnce', 'reject'],
-		['executionSucceeded', 'timeout', false, 'requeueOnce', 'requeue'],
-		['executionSucceeded', 'failure', false, 'deadLetter', 'reject'],
-	] as const)(
-		'%s + %s (redelivered %s, %s) → %s',
-		(mode, outcome, redelivered, onFailure, expected) => {
-			expect(settlementFor(mode, outcome, redelivered, onFailure)).toBe(expected);
-		},
-	);
+		['executionFinished', 'failure', 1, 'requeueOnce', 'ack'],
+		['executionFinished', 'timeout', 2, 'requeueOnce', 'ack'],
+		['executionSucceeded', 'success', 0, 'requeueOnce', 'ack'],
+		['executionSucceeded', 'failure', 1, 'requeueOnce', 'requeue'],
+		['executionSucceeded', 'failure', 2, 'requeueOnce', 'reject'],
+		['executionSucceeded', 'timeout', 1, 'requeueOnce', 'requeue'],
+		['executionSucceeded', 'failure', 1, 'deadLetter', 'reject'],
+	] as const)('%s + %s (failure %s, %s) → %s', (mode, outcome, failures, onFailure, expected) => {
+		expect(settlementFor(mode, outcome, failures, onFailure)).toBe(expected);
+	});
 
 	it('reads the run', () => {
 		expect(outcomeOfRun(fakeRun('success'))).toBe('success');
@@ -204,6 +203,39 @@ describe('RecentIds', () => {
 			}
 		}
 		for (const id of model) expect(ids.has(id)).toBe(true);
+	});
+});
+
+describe('FailedAttempts', () => {
+	it('counts failures per event until it is settled, keeping at most the cap', () => {
+		const attempts = new FailedAttempts(2);
+		expect(attempts.fail('a')).toBe(1);
+		expect(attempts.fail('a')).toBe(2);
+		attempts.forget('a');
+		expect(attempts.fail('a')).toBe(1);
+		attempts.fail('b');
+		attempts.fail('a'); // a failed last: b is the oldest
+		attempts.fail('c');
+		expect(attempts.size).toBe(2);
+		// Dropped from the cap: one more try, never a lost event.
+		expect(attempts.fail('b')).toBe(1);
+		expect(attempts.fail('c')).toBe(2);
+	});
+});
+
+describe('ExecutionSlots', () => {
+	it('hands a freed slot to the longest waiting, and gives the waiting ones up on close', async () => {
+		const slots = new ExecutionSlots(1);
+		expect(slots.acquire()).toBeUndefined();
+		const second = slots.acquire()!;
+		const third = slots.acquire()!;
+		slots.release();
+		await expect(second).resolves.toBe(true);
+		expect(slots.running).toBe(1);
+		slots.cancelWaiting();
+		await expect(third).resolves.toBe(false);
+		slots.release();
+		expect(slots.running).toBe(0);
 	});
 });
 

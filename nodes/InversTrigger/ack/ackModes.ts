@@ -30,17 +30,17 @@ export function outcomeOfRun(run: IRun | undefined): ExecutionOutcome {
  * The settlement of a delivery after its execution.
  * - "When execution finishes": every end acknowledges, a timeout too (the execution got the
  *   event; another copy would run the workflow twice).
- * - "Only when it succeeds": a failure or timeout is requeued once (the broker's `redelivered`
- *   flag marks the second attempt) and then rejected, or rejected at once; a poison message
- *   therefore never loops.
+ * - "Only when it succeeds": a failure or timeout is requeued once and then rejected, or rejected
+ *   at once; a poison message therefore never loops. `failures` counts the event's failed
+ *   executions, this one included (see FailedAttempts: not the broker's redelivery flag).
  */
 export function settlementFor(
 	mode: AckMode,
 	outcome: ExecutionOutcome,
-	redelivered: boolean,
+	failures: number,
 	onFailure: FailureAction,
 ): Settlement {
 	if (mode !== 'executionSucceeded' || outcome === 'success') return 'ack';
-	if (onFailure === 'requeueOnce' && !redelivered) return 'requeue';
+	if (onFailure === 'requeueOnce' && failures <= 1) return 'requeue';
 	return 'reject';
 }
