@@ -1,46 +1,38 @@
 /**
  * Side-by-side benchmark of the INVERS Trigger on the local RabbitMQ:
- *   npm run bench:trigger -- --events 100000 [--drops 10] [--prefetch 10]
+ *   npm run bench:trigger -- --events 100000 [--rounds 3] [--drops 10] [--prefetch 10]
  *
- * Contenders, each on its own fresh queue of the same broker, in one run:
- * - INVERS Trigger: run through n8n-core's TriggerContext (test/harness/trigger.ts), every
- *   execution completes at once, acknowledged after the execution finished, prefetch 10;
- * - bare amqplib: a plain consumer doing the same acks (parse, then ack), prefetch 10;
- * - bare amqplib, batched: the same, with one multiple-ack per batch of messages, as the INVERS
- *   Trigger sends them (a reference, not a target);
- * - n8n's own RabbitMQ trigger (n8n-nodes-base from `bench/n8n-rabbitmq` after
- *   `cd bench/n8n-rabbitmq && npm i --ignore-scripts`, or from the n8n `npm start` installed),
- *   same settings.
+ * Contenders (bench/triggerContenders.ts), each on its own fresh queue of the same broker, in one
+ * run: the INVERS Trigger (defaults: ack when the execution finished, prefetch 10, de-duplication
+ * and Simplify on), a bare amqplib consumer acknowledging every message, the same consumer with
+ * one multiple-ack per batch (a reference), and n8n's own RabbitMQ trigger when installed.
+ * The backlog alternates VehicleChanged and VehicleStateRecorded events.
  *
- * Phases: throughput (N events queued, then consumed: events/s; after a warm-up, `--rounds`
- * rounds in rotating order, median reported), latency (events streamed at a fixed pace: p50/p99
- * publish-to-emit), and a stream with `--drops` connection drops (a TCP proxy between consumer
- * and broker is cut) counting events lost and duplicates.
+ * Phases:
+ * - drain: N events queued, then consumed, by every contender in every round (rounds in rotating
+ *   order, so no contender always goes first and a noisy neighbour hits all alike). Each drain
+ *   runs in a fresh child process (bench/triggerDrain.ts) after a warm-up queue: events/s, CPU per
+ *   event and peak RSS above the RSS before the drain are that contender's alone. Every round is
+ *   printed, and the INVERS Trigger against bare amqplib per round;
+ * - latency: events streamed at a fixed pace: p50/p99 publish-to-emit;
+ * - a stream with `--drops` connection drops (a TCP proxy between consumer and broker is cut),
+ *   counting events lost and duplicates;
+ * - watched conditions against For Every Event (bench/triggerConditions.ts).
  *
- * Profiling: `--cpu-profile DIR` writes a V8 CPU profile of each contender's consume phases (the
- * throughput rounds after the warm-up, publishing excluded) to DIR/<contender>.cpuprofile; open it
- * in Chrome DevTools or `npx speedscope`. Combine with `--only invers --latency-events 0 --drops 0 --drop-events 0`.
+ * Profiling: `--cpu-profile DIR` writes a V8 CPU profile of every measured drain to
+ * DIR/<contender>-<round>.cpuprofile (open in Chrome DevTools or `npx speedscope`). Combine with
+ * `--only invers --latency-events 0 --drops 0 --drop-events 0`.
  */
-
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { randomUUID } from 'node:crypto';
 
-import type { ChannelModel, ConsumeMessage } from 'amqplib';
-import { connect } from 'amqplib';
-import type { IDataObject, INodeType } from 'n8n-workflow';
-
-import { N8N_DIR } from '../scripts/sandbox/paths';
-import type { AmqpPublisher } from '../simulator/amqpPublisher';
-import { createAmqpPublisher } from '../simulator/amqpPublisher';
-import type { TriggerRun } from '../test/harness/trigger';
-import { localCredentials, startTrigger } from '../test/harness/trigger';
-import { startProxy, uniqueName } from '../test/harness/triggerAmqp';
+import { startProxy } from '../test/harness/triggerAmqp';
+import type { Contender, ContenderKey } from './triggerContenders';
+import { CONTENDER_KEYS, contender } from './triggerContenders';
+import type { DrainRequest, DrainResult } from './triggerDrain';
 import { benchConditions } from './triggerConditions';
-
-const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
+import { freshQueue, now, publishMany, removeQueue } from './triggerQueues';
 
 function argument(name: string, fallback: number): number {
 	const index = process.argv.indexOf(`--${name}`);
@@ -60,191 +52,52 @@ const PROFILE_DIR = (() => {
 	return index > 0 ? process.argv[index + 1] : undefined;
 })();
 
-/** What a contender reports per emitted event. */
-type OnEvent = (eventId: string, publishedAt: number | undefined) => void;
+/** Targets of the INVERS Trigger against bare amqplib (one ack per message). */
+const TARGET_CPU_RATIO = 1.15;
+const TARGET_DRAIN_RATIO = 1.0;
+const TARGET_RSS_EXTRA_MB = 15;
 
-interface Contender {
-	name: string;
-	/** Starts consuming `queue` through `port`; resolves with a stop function. */
-	start(
-		queue: string,
-		port: number,
-		onEvent: OnEvent,
-	): Promise<{ stop(): Promise<void>; errors: () => number }>;
+interface Entry {
+	key: ContenderKey;
+	contender: Contender;
 }
 
-const now = () => performance.timeOrigin + performance.now();
-
-function envelope(): object {
-	return {
-		metadata: {
-			id: randomUUID(),
-			type: 'VehicleChanged',
-			schema_major_version: 1,
-			occurred_at: new Date().toISOString(),
-			flow_id: randomUUID(),
-		},
-		data: {
-			vehicle: { id: 'JQ7RP', fleet_id: 'bench', master_data: { license_plate: 'M-IV 1' } },
-			reasons: ['LIFE_STATUS_CHANGED'],
-		},
+/** Publishes a backlog, then lets a fresh child process drain it. */
+async function drainInChild(entry: Entry, round: number): Promise<DrainResult> {
+	const warmup = await freshQueue();
+	const measured = await freshQueue();
+	await publishMany(warmup.publisher, WARMUP_EVENTS);
+	await publishMany(measured.publisher, EVENTS);
+	const request: DrainRequest = {
+		contender: entry.key,
+		prefetch: PREFETCH,
+		warmupQueue: warmup.queue,
+		warmupEvents: WARMUP_EVENTS,
+		queue: measured.queue,
+		events: EVENTS,
+		cpuProfile: PROFILE_DIR
+			? path.join(PROFILE_DIR, `${entry.key}-${round + 1}.cpuprofile`)
+			: undefined,
 	};
-}
-
-function readPublishedAt(data: unknown): number | undefined {
-	const value = (data as { bench_published_at?: unknown } | undefined)?.bench_published_at;
-	return typeof value === 'number' ? value : undefined;
-}
-
-const inversTrigger: Contender = {
-	name: 'INVERS Trigger',
-	async start(queue, port, onEvent) {
-		let run: TriggerRun | undefined = undefined;
-		run = await startTrigger({
-			parameters: { queues: queue, options: { prefetch: PREFETCH } } as never,
-			credentials: localCredentials({ amqpPort: port }),
-			policy: (execution) => {
-				const item = execution.items[0];
-				onEvent(String(item.event_id), readPublishedAt(item.data));
-				execution.succeed();
-				// The harness keeps executions for tests; a long benchmark does not need them.
-				if (run) run.executions.length = 0;
-			},
-		});
-		const started = run;
-		return { stop: async () => await started.close(), errors: () => started.errors.length };
-	},
-};
-
-/**
- * A plain amqplib consumer: parse, report, acknowledge. `batched`: instead of one ack per message,
- * one multiple-ack per batch of messages handled together, as the INVERS Trigger sends them. That
- * one is a reference, not a target: it shows what is left between the trigger and the fastest
- * plain consumer.
- */
-function bareConsumer(name: string, batched: boolean): Contender {
-	return {
-		name,
-		async start(queue, port, onEvent) {
-			const connection: ChannelModel = await connect(`amqp://guest:guest@127.0.0.1:${port}`);
-			let errors = 0;
-			connection.on('error', () => errors++);
-			const channel = await connection.createChannel();
-			channel.on('error', () => errors++);
-			await channel.prefetch(PREFETCH);
-			let lastUnacked: ConsumeMessage | undefined;
-			const flush = () => {
-				// Answered in order, so everything up to the last one is acknowledged.
-				if (lastUnacked) channel.ack(lastUnacked, true);
-				lastUnacked = undefined;
-			};
-			await channel.consume(queue, (message) => {
-				if (!message) return;
-				const body = JSON.parse(message.content.toString()) as {
-					metadata: { id: string };
-					data: unknown;
-				};
-				onEvent(body.metadata.id, readPublishedAt(body.data));
-				if (!batched) {
-					channel.ack(message);
-					return;
-				}
-				if (!lastUnacked) queueMicrotask(flush);
-				lastUnacked = message;
-			});
-			return {
-				stop: async () => await connection.close().catch(() => undefined),
-				errors: () => errors,
-			};
-		},
-	};
-}
-
-const bareAmqplib = bareConsumer('bare amqplib', false);
-const bareAmqplibBatched = bareConsumer('bare amqplib, batched', true);
-
-/**
- * n8n's RabbitMQ trigger from `bench/n8n-rabbitmq` (its own install), else from the n8n that
- * `npm start` and the end-to-end tests install into the cache folder: the same version either way.
- */
-function findN8nRabbitMqTrigger(): string | undefined {
-	const nodeFile = 'node_modules/n8n-nodes-base/dist/nodes/RabbitMQ/RabbitMQTrigger.node.js';
-	return [path.join(__dirname, 'n8n-rabbitmq', nodeFile), path.join(N8N_DIR, nodeFile)].find(
-		(candidate) => existsSync(candidate),
-	);
-}
-
-function loadN8nRabbitMqTrigger(): Contender | string {
-	const file = findN8nRabbitMqTrigger();
-	if (!file) {
-		return `n8n RabbitMQ Trigger skipped: n8n-nodes-base is neither in bench/n8n-rabbitmq (cd bench/n8n-rabbitmq && npm i --ignore-scripts) nor in ${N8N_DIR} (npm start installs it)`;
+	const child = fork(path.join(__dirname, 'triggerDrain.ts'), [], {
+		execArgv: [...process.execArgv, '--expose-gc'],
+	});
+	const result = await new Promise<DrainResult>((resolve, reject) => {
+		child.once('message', (message) => resolve(message as DrainResult));
+		child.once('exit', (code) =>
+			reject(new Error(`${entry.contender.name}: drain exited ${code}`)),
+		);
+		child.send(request);
+	});
+	await new Promise((resolve) => child.once('exit', resolve));
+	await removeQueue(warmup.publisher);
+	const left = await removeQueue(measured.publisher);
+	if (result.received < EVENTS || left > 0) {
+		console.log(
+			`  ! ${entry.contender.name}: received ${result.received} of ${EVENTS}, ${left} left in the queue`,
+		);
 	}
-	let nodeType: INodeType;
-	try {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const loaded = require(file) as { RabbitMQTrigger: new () => INodeType };
-		nodeType = new loaded.RabbitMQTrigger();
-	} catch (error) {
-		return `n8n RabbitMQ Trigger skipped: loading it failed (${(error as Error).message.split('\n')[0]})`;
-	}
-	return {
-		name: "n8n's RabbitMQ Trigger",
-		async start(queue, port, onEvent) {
-			let run: TriggerRun | undefined = undefined;
-			run = await startTrigger({
-				nodeType,
-				credentialType: 'rabbitmq',
-				parameters: {
-					queue,
-					options: {
-						acknowledge: 'executionFinished',
-						parallelMessages: PREFETCH,
-						jsonParseBody: true,
-						onlyContent: true,
-					},
-				} as never,
-				credentials: {
-					hostname: '127.0.0.1',
-					port,
-					username: 'guest',
-					password: 'guest',
-					vhost: '/',
-					ssl: false,
-				},
-				policy: (execution) => {
-					const content = execution.items[0] as IDataObject;
-					const metadata = content.metadata as IDataObject | undefined;
-					onEvent(String(metadata?.id), readPublishedAt(content.data));
-					execution.succeed();
-					if (run) run.executions.length = 0;
-				},
-			});
-			const started = run;
-			return { stop: async () => await started.close(), errors: () => started.errors.length };
-		},
-	};
-}
-
-async function publishMany(
-	publisher: AmqpPublisher,
-	count: number,
-	options: { ratePerSecond?: number; ids?: Set<string> } = {},
-): Promise<void> {
-	const window: Promise<void>[] = [];
-	const started = now();
-	for (let i = 0; i < count; i++) {
-		if (options.ratePerSecond) {
-			const due = started + (i / options.ratePerSecond) * 1000;
-			const wait = due - now();
-			if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-		}
-		const event = envelope() as { metadata: { id: string; type: string }; data: IDataObject };
-		event.data.bench_published_at = now();
-		options.ids?.add(event.metadata.id);
-		window.push(publisher.publish(event as never));
-		if (window.length >= 2000) await Promise.all(window.splice(0));
-	}
-	await Promise.all(window);
+	return result;
 }
 
 function percentile(values: number[], p: number): number {
@@ -269,127 +122,10 @@ async function waitFor(condition: () => boolean, idleTimeoutMs: number, progress
 	return true;
 }
 
-async function freshQueue(): Promise<AmqpPublisher> {
-	return await createAmqpPublisher({
-		url: BROKER,
-		exchange: uniqueName('bench-events'),
-		fleetId: uniqueName('bench'),
-		topics: [{ name: 'vehicle-changes', eventTypes: ['VehicleChanged'] }],
-	});
-}
-
-async function removeQueue(publisher: AmqpPublisher): Promise<number> {
-	const connection = await connect(BROKER);
-	const channel = await connection.createChannel();
-	const queue = publisher.queues['vehicle-changes'];
-	const left = (await channel.checkQueue(queue)).messageCount;
-	await channel.deleteQueue(queue);
-	await channel.deleteQueue(publisher.deadLetterQueues['vehicle-changes']);
-	await channel.deleteExchange(publisher.exchange);
-	await channel.deleteExchange(`${publisher.exchange}.dead-letter`);
-	await publisher.close();
-	await connection.close();
-	return left;
-}
-
-interface Result {
-	name: string;
-	eventsPerSecond: number;
-	p50: number;
-	p99: number;
-	lost?: number;
-	duplicates?: number;
-	note?: string;
-}
-
-/** CPU time of this process per event (µs) in the last throughput phase, per contender. */
-const cpuPerEvent = new Map<Contender, number[]>();
-
-/** `--cpu-profile`: one inspector session; profiles only while a measured round consumes. */
-let profiler: Session | undefined;
-let profiling = false;
-
-function post<T>(method: string): Promise<T> {
-	return new Promise((resolve, reject) =>
-		profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result as T))),
-	);
-}
-
-async function startProfile(): Promise<void> {
-	if (!PROFILE_DIR || !profiling) return;
-	if (!profiler) {
-		profiler = new Session();
-		profiler.connect();
-		await post('Profiler.enable');
-	}
-	await post('Profiler.start');
-}
-
-/** Stops the profile and keeps its samples; all rounds of a contender go into one file. */
-const profiles = new Map<
-	Contender,
-	{ nodes: unknown[]; samples: number[]; timeDeltas: number[] }[]
->();
-async function stopProfile(contender: Contender): Promise<void> {
-	if (!PROFILE_DIR || !profiling || !profiler) return;
-	const { profile } = await post<{
-		profile: { nodes: unknown[]; samples: number[]; timeDeltas: number[] };
-	}>('Profiler.stop');
-	if (!profiles.has(contender)) profiles.set(contender, []);
-	profiles.get(contender)!.push(profile);
-}
-
-function writeProfiles(): void {
-	if (!PROFILE_DIR) return;
-	mkdirSync(PROFILE_DIR, { recursive: true });
-	for (const [contender, parts] of profiles) {
-		parts.forEach((profile, round) => {
-			const file = path.join(
-				PROFILE_DIR,
-				`${contender.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${round + 1}.cpuprofile`,
-			);
-			writeFileSync(file, JSON.stringify(profile));
-			console.log(`CPU profile: ${file}`);
-		});
-	}
-}
-
-async function throughput(contender: Contender, events = EVENTS): Promise<number> {
-	const publisher = await freshQueue();
-	await publishMany(publisher, events);
-	let received = 0;
-	await startProfile();
-	const started = now();
-	const cpuBefore = process.cpuUsage();
-	const consumer = await contender.start(
-		publisher.queues['vehicle-changes'],
-		5672,
-		() => received++,
-	);
-	await waitFor(
-		() => received >= events,
-		15_000,
-		() => received,
-	);
-	const elapsed = (now() - started) / 1000;
-	const cpu = process.cpuUsage(cpuBefore);
-	await stopProfile(contender);
-	if (!cpuPerEvent.has(contender)) cpuPerEvent.set(contender, []);
-	cpuPerEvent.get(contender)!.push((cpu.user + cpu.system) / Math.max(1, received));
-	await consumer.stop();
-	const left = await removeQueue(publisher);
-	if (received < events || left > 0) {
-		console.log(
-			`  ! ${contender.name}: received ${received} of ${events}, ${left} left in the queue`,
-		);
-	}
-	return received / elapsed;
-}
-
 async function latency(contender: Contender): Promise<{ p50: number; p99: number }> {
-	const publisher = await freshQueue();
+	const { publisher, queue } = await freshQueue();
 	const latencies: number[] = [];
-	const consumer = await contender.start(publisher.queues['vehicle-changes'], 5672, (_id, at) => {
+	const consumer = await contender.start(queue, 5672, (_id, at) => {
 		if (at !== undefined) latencies.push(now() - at);
 	});
 	await publishMany(publisher, LATENCY_EVENTS, { ratePerSecond: LATENCY_RATE });
@@ -406,12 +142,12 @@ async function latency(contender: Contender): Promise<{ p50: number; p99: number
 async function withDrops(
 	contender: Contender,
 ): Promise<{ lost: number; duplicates: number; note?: string }> {
-	const publisher = await freshQueue();
+	const { publisher, queue } = await freshQueue();
 	const proxy = await startProxy();
 	const published = new Set<string>();
 	const seen = new Set<string>();
 	let emitted = 0;
-	const consumer = await contender.start(publisher.queues['vehicle-changes'], proxy.port, (id) => {
+	const consumer = await contender.start(queue, proxy.port, (id) => {
 		emitted++;
 		seen.add(id);
 	});
@@ -447,78 +183,99 @@ async function withDrops(
 	return { lost, duplicates: emitted - seen.size, note };
 }
 
-async function main() {
-	let contenders: Contender[] = [inversTrigger, bareAmqplib, bareAmqplibBatched];
-	const n8n = loadN8nRabbitMqTrigger();
-	if (typeof n8n === 'string') console.log(n8n);
-	else contenders.push(n8n);
-	// --only invers,bare,n8n: a subset (profiling); the comparison needs INVERS and bare.
+function contenders(): Entry[] {
 	const only = process.argv.indexOf('--only');
-	if (only > 0) {
-		const wanted = process.argv[only + 1].split(',');
-		contenders = contenders.filter((c) =>
-			wanted.some((w) => c.name.toLowerCase().includes(w.toLowerCase())),
-		);
+	const wanted = only > 0 ? process.argv[only + 1].split(',') : undefined;
+	const entries: Entry[] = [];
+	for (const key of CONTENDER_KEYS) {
+		if (wanted && !wanted.includes(key)) continue;
+		const chosen = contender(key, { prefetch: PREFETCH });
+		if (typeof chosen === 'string') console.log(chosen);
+		else entries.push({ key, contender: chosen });
 	}
+	return entries;
+}
 
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+function printDrainTable(entries: Entry[], results: Map<Entry, DrainResult[]>): void {
 	console.log(
-		`events ${EVENTS}, prefetch ${PREFETCH}; latency: ${LATENCY_EVENTS} events at ${LATENCY_RATE}/s; drops: ${DROPS} during ${DROP_EVENTS} events`,
+		`\ndrain of ${EVENTS} queued events, each in a fresh process; per round (then median):`,
 	);
-	// Warm-up (module loading, JIT) first, then rounds in rotating order, so no contender pays
-	// for going first and a noisy neighbour on the machine hits every contender alike.
-	for (const contender of contenders) await throughput(contender, WARMUP_EVENTS);
-	cpuPerEvent.clear();
-	profiling = true;
-	const rates = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
+	for (const entry of entries) {
+		const rounds = results.get(entry)!;
+		const column = (pick: (result: DrainResult) => number, digits = 0) =>
+			`${rounds.map((result) => fixed(pick(result), digits)).join(' / ')} (${fixed(percentile(rounds.map(pick), 50), digits)})`;
+		console.log(`${entry.contender.name}`);
+		console.log(`  drain events/s        ${column((r) => r.eventsPerSecond)}`);
+		console.log(`  CPU µs/event          ${column((r) => r.cpuMicrosPerEvent, 1)}`);
+		console.log(`  peak RSS growth MB    ${column((r) => r.peakRssGrowthMb, 1)}`);
+		console.log(`  peak RSS MB           ${column((r) => r.peakRssMb)}`);
+	}
+	const ours = entries.find((entry) => entry.key === 'invers');
+	const bare = entries.find((entry) => entry.key === 'bare');
+	if (!ours || !bare) return;
+	const a = results.get(ours)!;
+	const b = results.get(bare)!;
+	const perRound = (value: (i: number) => number, digits: number) =>
+		a.map((_, i) => fixed(value(i), digits)).join(' / ');
+	const cpu = (i: number) => a[i].cpuMicrosPerEvent / b[i].cpuMicrosPerEvent;
+	const drain = (i: number) => a[i].eventsPerSecond / b[i].eventsPerSecond;
+	const rss = (i: number) => a[i].peakRssGrowthMb - b[i].peakRssGrowthMb;
+	const every = (check: (i: number) => boolean) => (a.every((_, i) => check(i)) ? 'met' : 'MISSED');
+	console.log('INVERS Trigger against bare amqplib, per round:');
+	console.log(
+		`  CPU per event   ${perRound(cpu, 2)} x   (target ≤ ${TARGET_CPU_RATIO}x: ${every((i) => cpu(i) <= TARGET_CPU_RATIO)})`,
+	);
+	console.log(
+		`  drain           ${perRound(drain, 2)} x   (target ≥ ${TARGET_DRAIN_RATIO}x in every round: ${every((i) => drain(i) >= TARGET_DRAIN_RATIO)})`,
+	);
+	console.log(
+		`  peak RSS        ${perRound(rss, 1)} MB more   (target ≤ ${TARGET_RSS_EXTRA_MB} MB: ${every((i) => rss(i) <= TARGET_RSS_EXTRA_MB)})`,
+	);
+}
+
+async function main() {
+	const entries = contenders();
+	console.log(
+		`events ${EVENTS} (warm-up ${WARMUP_EVENTS}), prefetch ${PREFETCH}, ${ROUNDS} rounds; latency: ${LATENCY_EVENTS} events at ${LATENCY_RATE}/s; drops: ${DROPS} during ${DROP_EVENTS} events`,
+	);
+	if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+	const results = new Map<Entry, DrainResult[]>(entries.map((entry) => [entry, []]));
 	for (let round = 0; round < ROUNDS; round++) {
-		const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
-		for (const contender of order) rates.get(contender)!.push(await throughput(contender));
+		const order = entries.map((_, i) => entries[(i + round) % entries.length]);
+		for (const entry of order) results.get(entry)!.push(await drainInChild(entry, round));
 		console.log(
-			`round ${round + 1}: ${contenders.map((c) => `${c.name} ${rates.get(c)![round].toFixed(0)}/s`).join(', ')}`,
+			`round ${round + 1}: ${entries.map((entry) => `${entry.contender.name} ${fixed(results.get(entry)![round].eventsPerSecond)}/s`).join(', ')}`,
 		);
 	}
-	profiling = false;
-	writeProfiles();
-	const results: Result[] = [];
-	for (const contender of contenders) {
-		const eventsPerSecond = percentile(rates.get(contender)!, 50);
-		const { p50, p99 } = await latency(contender);
-		results.push({ name: contender.name, eventsPerSecond, p50, p99 });
-		console.log(
-			`${contender.name.padEnd(24)} ${eventsPerSecond.toFixed(0).padStart(7)} events/s (median of ${ROUNDS}, ${percentile(cpuPerEvent.get(contender) ?? [], 50).toFixed(0)} µs CPU/event in this process)   p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`,
-		);
-	}
-	const rateOf = (contender: Contender) =>
-		results.find((result) => result.name === contender.name)?.eventsPerSecond;
-	const ours = rateOf(inversTrigger);
-	const share = (other: number) => `${((ours! / other) * 100).toFixed(0)}%`;
-	const bare = rateOf(bareAmqplib);
-	if (ours && bare) {
-		console.log(`INVERS Trigger throughput = ${share(bare)} of bare amqplib (target ≥ 90%)`);
-	}
-	const batched = rateOf(bareAmqplibBatched);
-	if (ours && batched) {
-		console.log(
-			`INVERS Trigger throughput = ${share(batched)} of bare amqplib, batched (reference)`,
-		);
-	}
-	const n8nRate = typeof n8n === 'string' ? undefined : rateOf(n8n);
-	if (ours && n8nRate) {
-		console.log(
-			`INVERS Trigger throughput = ${share(n8nRate)} of n8n's RabbitMQ Trigger (target ≥ 100%)`,
-		);
+	printDrainTable(entries, results);
+
+	if (LATENCY_EVENTS > 0) {
+		console.log(`\npublish-to-emit latency, ${LATENCY_EVENTS} events at ${LATENCY_RATE}/s:`);
+		for (const { contender } of entries) {
+			const { p50, p99 } = await latency(contender);
+			console.log(
+				`${contender.name.padEnd(24)} p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`,
+			);
+		}
 	}
 
-	console.log(`\nconnection drops (${DROPS} during a stream of ${DROP_EVENTS} events):`);
-	for (const contender of contenders.filter((c) => !c.name.startsWith('bare'))) {
-		const { lost, duplicates, note } = await withDrops(contender);
-		console.log(
-			`${contender.name.padEnd(24)} lost (never emitted) ${lost}   duplicates ${duplicates}   (${note})`,
-		);
+	if (DROPS > 0 && DROP_EVENTS > 0) {
+		console.log(`\nconnection drops (${DROPS} during a stream of ${DROP_EVENTS} events):`);
+		for (const { key, contender } of entries) {
+			if (key === 'bare' || key === 'batched') continue;
+			const { lost, duplicates, note } = await withDrops(contender);
+			console.log(
+				`${contender.name.padEnd(24)} lost (never emitted) ${lost}   duplicates ${duplicates}   (${note})`,
+			);
+		}
 	}
 
 	// Watched conditions versus For Every Event, and their memory (bench/triggerConditions.ts).
-	if (only < 0) await benchConditions({ events: EVENTS, prefetch: PREFETCH, rounds: ROUNDS });
+	if (process.argv.indexOf('--only') < 0) {
+		await benchConditions({ events: EVENTS, prefetch: PREFETCH, rounds: ROUNDS });
+	}
 }
 
 main().then(

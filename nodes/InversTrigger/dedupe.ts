@@ -1,29 +1,32 @@
+import { RecentIds } from './recentIds';
+
 /**
- * De-duplication of events by event id (`metadata.id`), bounded in size and time.
+ * De-duplication of events by event id (`metadata.id`), for a window of time within a memory cap.
  *
  * INVERS delivers at least once, and every broker reconnect redelivers what was not acknowledged
- * yet. An entry is `inFlight` while the event's execution runs; a copy arriving then is parked on
- * the entry and settled together with the original (so a reconnect does not start the workflow a
- * second time). After a processed outcome the entry is `done` and later copies are acknowledged
- * as duplicates. After a failed outcome the entry is removed, so a redelivery is a real retry.
+ * yet. An id is in flight while the event's execution runs; a copy arriving then is parked on it
+ * and settled together with the original (so a reconnect does not start the workflow a second
+ * time). After a processed outcome the id is remembered as done for the window, and later copies
+ * are acknowledged as duplicates. After a failed outcome it is forgotten, so a redelivery is a
+ * real retry.
+ *
+ * The done ids are sized by time, not by count: every id of the window is kept, up to
+ * `maxBytes`. Only an event rate too high for the cap shortens the window (the oldest ids go
+ * first), and that is reported once through `onShortened`.
  */
-export interface DedupeEntry<T> {
-	state: 'inFlight' | 'done';
-	/** Copies that arrived while the original was in flight (allocated for the first one). */
-	parked?: T[];
-	at: number;
-}
-
 export type DedupeVerdict<T> =
 	| { kind: 'new' }
 	| { kind: 'duplicate' }
-	| { kind: 'parked'; entry: DedupeEntry<T> };
+	| { kind: 'parked'; copies: readonly T[] };
 
-/** An entry in the age order (oldest first): a doubly linked list, so every step is O(1). */
-interface Entry<T> extends DedupeEntry<T> {
-	readonly id: string;
-	older?: Entry<T>;
-	newer?: Entry<T>;
+export interface DedupeOptions {
+	/** The memory the done ids may take (see RecentIds for what is counted). */
+	maxBytes: number;
+	now?: () => number;
+	/** Called once, the first time the cap made the window shorter than asked. */
+	onShortened?: (message: string) => void;
+	/** The ring's first size (tests start small to reach growth and wrap-around early). */
+	initialSlots?: number;
 }
 
 // Shared answers: checking runs for every event, thousands per second.
@@ -32,46 +35,38 @@ const DUPLICATE: DedupeVerdict<never> = Object.freeze({ kind: 'duplicate' });
 const NONE: readonly never[] = Object.freeze([]);
 
 export class DedupeWindow<T> {
-	private readonly entries = new Map<string, Entry<T>>();
-	/**
-	 * The age order is kept in a list of its own, not in the map's insertion order: a map from
-	 * which the oldest entries are deleted keeps their slots until it is rehashed, so walking it
-	 * from the front skipped thousands of deleted slots per event once the window was full.
-	 */
-	private oldest?: Entry<T>;
-	private newest?: Entry<T>;
+	/** Ids in flight → copies parked on them (null until the first copy: no allocation per event). */
+	private readonly inFlight = new Map<string, T[] | null>();
+	private readonly done: RecentIds;
+	private readonly now: () => number;
+	private shortenedReported = false;
 
 	constructor(
-		private readonly maxEntries: number,
 		private readonly windowMs: number,
-		private readonly now: () => number = Date.now,
-	) {}
+		private readonly options: DedupeOptions,
+	) {
+		this.done = new RecentIds(options.maxBytes, options.initialSlots);
+		this.now = options.now ?? Date.now;
+	}
 
+	/** Ids remembered, in flight or done. */
 	get size(): number {
-		return this.entries.size;
+		return this.inFlight.size + this.done.size;
 	}
 
 	/** Registers an event id; tells whether it is new, a finished duplicate, or parked. */
 	check(id: string, copy: T): DedupeVerdict<T> {
-		const now = this.now();
-		this.evict(now);
-		const entry = this.entries.get(id);
-		if (!entry) {
-			const added: Entry<T> = {
-				id,
-				state: 'inFlight',
-				parked: undefined,
-				at: now,
-				older: undefined,
-				newer: undefined,
-			};
-			this.entries.set(id, added);
-			this.append(added);
-			return NEW;
+		this.forgetExpired(this.now());
+		const parked = this.inFlight.get(id);
+		if (parked !== undefined) {
+			const copies = parked ?? [];
+			copies.push(copy);
+			if (!parked) this.inFlight.set(id, copies);
+			return { kind: 'parked', copies };
 		}
-		if (entry.state === 'done') return DUPLICATE;
-		(entry.parked ??= []).push(copy);
-		return { kind: 'parked', entry };
+		if (this.done.has(id)) return DUPLICATE;
+		this.inFlight.set(id, null);
+		return NEW;
 	}
 
 	/**
@@ -79,52 +74,46 @@ export class DedupeWindow<T> {
 	 * `processed` keeps the id as done (later copies are duplicates); otherwise it is forgotten.
 	 */
 	finish(id: string, processed: boolean): readonly T[] {
-		const entry = this.entries.get(id);
-		if (!entry) return NONE;
-		const parked = entry.parked ?? NONE;
-		entry.parked = undefined;
-		this.unlink(entry);
-		if (processed) {
-			// Moved to the newest end: the age order is the order of completion (eviction order).
-			entry.state = 'done';
-			entry.at = this.now();
-			this.append(entry);
-		} else {
-			this.entries.delete(id);
-		}
-		return parked;
+		const parked = this.inFlight.get(id);
+		if (parked === undefined) return NONE;
+		this.inFlight.delete(id);
+		if (processed) this.remember(id, this.now());
+		return parked ?? NONE;
 	}
 
-	/** Drops done entries beyond the size bound or older than the window; in-flight ones stay. */
-	private evict(now: number): void {
+	private forgetExpired(now: number): void {
 		const oldestAllowed = now - this.windowMs;
-		let entry = this.oldest;
-		while (entry) {
-			const newer = entry.newer;
-			const tooMany = this.entries.size >= this.maxEntries;
-			if (!tooMany && entry.at >= oldestAllowed) break;
-			if (entry.state === 'done') {
-				this.unlink(entry);
-				this.entries.delete(entry.id);
-			} else if (!tooMany) break;
-			entry = newer;
+		for (let at = this.done.oldestAt(); at !== undefined && at < oldestAllowed; ) {
+			this.done.dropOldest();
+			at = this.done.oldestAt();
 		}
 	}
 
-	private append(entry: Entry<T>): void {
-		entry.older = this.newest;
-		entry.newer = undefined;
-		if (this.newest) this.newest.newer = entry;
-		else this.oldest = entry;
-		this.newest = entry;
+	/** Done ids are added in the order of completion, so the oldest is always at the front. */
+	private remember(id: string, now: number): void {
+		while (!this.done.add(id, now)) {
+			const oldest = this.done.oldestAt();
+			// Nothing left to drop: an id larger than the whole cap is not remembered.
+			if (oldest === undefined) return;
+			this.done.dropOldest();
+			if (oldest >= now - this.windowMs) this.reportShortened(now - oldest);
+		}
 	}
 
-	private unlink(entry: Entry<T>): void {
-		if (entry.older) entry.older.newer = entry.newer;
-		else this.oldest = entry.newer;
-		if (entry.newer) entry.newer.older = entry.older;
-		else this.newest = entry.older;
-		entry.older = undefined;
-		entry.newer = undefined;
+	private reportShortened(coveredMs: number): void {
+		if (this.shortenedReported) return;
+		this.shortenedReported = true;
+		this.options.onShortened?.(
+			`INVERS Trigger: de-duplication covers only the last ${minutes(coveredMs)} of its ${minutes(this.windowMs)} window: at this event rate its memory cap of ${size(this.options.maxBytes)} holds ${this.done.size.toLocaleString('en')} event IDs; a copy redelivered later than that starts the workflow again`,
+		);
 	}
+}
+
+function size(bytes: number): string {
+	return bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+function minutes(ms: number): string {
+	const value = ms / 60_000;
+	return `${value < 10 ? value.toFixed(1) : Math.round(value)} min`;
 }

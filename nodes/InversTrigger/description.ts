@@ -206,7 +206,8 @@ export const triggerProperties: INodeProperties[] = [
 				default: 60,
 				typeOptions: { minValue: 1 },
 				displayOptions: { show: { deduplicate: [true] } },
-				description: 'How long an event ID is remembered (at most 10,000 IDs)',
+				description:
+					'How long an event ID is remembered. The IDs take at most 32 MB (about 520,000 IDs): above about 145 events/s the window gets shorter, and a warning in the n8n log says how short.',
 			},
 			{
 				displayName: 'Execution Timeout (Seconds)',

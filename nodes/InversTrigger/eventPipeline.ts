@@ -13,10 +13,9 @@ import { VehicleCache } from './enrichment/vehicleCache';
 import { filterOutReason } from './events/filters';
 import type { ParsedEvent } from './events/parseEvent';
 import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent';
-import type { DeliveryInfo } from './events/toItem';
 import { eventToItem } from './events/toItem';
 import type { TriggerSettings } from './settings';
-import { DEDUPE_MAX_ENTRIES } from './settings';
+import { DEDUPE_MAX_BYTES } from './settings';
 import { cancellableDelay } from './timers';
 
 /** The deferred run `emit` resolves when the execution finished (n8n-workflow does not export it). */
@@ -108,7 +107,10 @@ export class EventPipeline {
 		private readonly manual: boolean,
 	) {
 		if (settings.deduplicate) {
-			this.dedupe = new DedupeWindow<Delivery>(DEDUPE_MAX_ENTRIES, settings.dedupeWindowMs);
+			this.dedupe = new DedupeWindow<Delivery>(settings.dedupeWindowMs, {
+				maxBytes: DEDUPE_MAX_BYTES,
+				onShortened: (message) => host.logger.warn(message),
+			});
 		}
 		if (settings.includeVehicle && host.fetchVehicle) {
 			this.vehicles = new VehicleCache(settings.vehicleCacheTtlMs, host.fetchVehicle);
@@ -334,10 +336,7 @@ export class EventPipeline {
 			this.conditions?.answered(event.id, 'ack');
 		}
 		this.rememberVehicle(event);
-		const item = eventToItem(event, deliveryInfo(delivery), {
-			simplify: this.settings.simplify,
-			includeRaw: this.settings.includeRaw,
-		});
+		const item = eventToItem(event, delivery, this.settings);
 		if (this.needsEnrichment(event)) {
 			// Include Vehicle: the only step before the execution that waits (a REST request).
 			return this.enrichAndRun(delivery, event, item, evaluation);
@@ -596,16 +595,4 @@ export class EventPipeline {
 function messageIdOf(delivery: Delivery): string | undefined {
 	const messageId: unknown = delivery.message.properties.messageId;
 	return typeof messageId === 'string' && messageId ? messageId : undefined;
-}
-
-function deliveryInfo(delivery: Delivery): DeliveryInfo {
-	const { fields, properties } = delivery.message;
-	return {
-		queue: delivery.queue,
-		redelivered: delivery.redelivered,
-		raw: () => ({
-			properties: { ...properties } as IDataObject,
-			fields: { ...fields } as IDataObject,
-		}),
-	};
 }

@@ -30,8 +30,11 @@ export interface TriggerSettings {
 	conditions?: ConditionSettings;
 }
 
-/** At most this many event IDs are remembered for de-duplication. */
-export const DEDUPE_MAX_ENTRIES = 10_000;
+/**
+ * The memory de-duplication may take for the event IDs of its window: about 520,000 IDs (UUIDs),
+ * a 60-minute window up to about 145 events/s; above that the window gets shorter (logged once).
+ */
+export const DEDUPE_MAX_BYTES = 32 * 2 ** 20;
 
 function positive(value: unknown, fallback: number): number {
 	const number = Number(value);

@@ -8,7 +8,9 @@ import {
 	describeConnectError,
 } from '../../nodes/InversTrigger/amqp/connect';
 import { DedupeWindow } from '../../nodes/InversTrigger/dedupe';
+import { arenaBytes, hashId, RecentIds } from '../../nodes/InversTrigger/recentIds';
 import { normalizeTimestamp, parseEvent } from '../../nodes/InversTrigger/events/parseEvent';
+import { readTimestamp } from '../../nodes/InversTrigger/events/timestamps';
 import { simplifyState } from '../../nodes/InversTrigger/simplifyState';
 import { fakeRun } from '../harness/trigger';
 
@@ -33,8 +35,10 @@ describe('settlementFor', () => {
 });
 
 describe('DedupeWindow', () => {
+	const MB = 2 ** 20;
+
 	it('tracks in-flight, done and failed ids', () => {
-		const window = new DedupeWindow<string>(100, 60_000);
+		const window = new DedupeWindow<string>(60_000, { maxBytes: MB });
 		expect(window.check('a', 'copy1').kind).toBe('new');
 		expect(window.check('a', 'copy2').kind).toBe('parked');
 		expect(window.finish('a', true)).toEqual(['copy2']);
@@ -44,17 +48,161 @@ describe('DedupeWindow', () => {
 		expect(window.check('b', 'y').kind).toBe('new');
 	});
 
-	it('is bounded in size and time', () => {
+	it('forgets ids older than the window, and only those', () => {
 		let now = 0;
-		const window = new DedupeWindow<string>(3, 1000, () => now);
-		for (const id of ['a', 'b', 'c', 'd']) {
+		const window = new DedupeWindow<string>(1000, { maxBytes: MB, now: () => now });
+		for (const id of ['a', 'b']) {
 			window.check(id, id);
 			window.finish(id, true);
+			now += 600;
 		}
-		expect(window.size).toBeLessThanOrEqual(3);
+		// a done at 0, b at 600; now 1200: a is out of the window, b is not.
+		expect(window.check('b', 'b').kind).toBe('duplicate');
 		expect(window.check('a', 'a').kind).toBe('new');
-		now = 5000;
-		expect(window.check('d', 'd').kind).toBe('new');
+		now = 1601;
+		expect(window.check('b', 'b').kind).toBe('new');
+	});
+
+	it('keeps every id of the window when the rate fits the cap', () => {
+		let now = 0;
+		const window = new DedupeWindow<string>(60 * 60_000, {
+			maxBytes: MB,
+			now: () => now,
+			initialSlots: 4,
+		});
+		// 10,000 ids (the old fixed limit) and more within the hour: all still known.
+		for (let i = 0; i < 12_000; i++) {
+			window.check(`event-${i}`, 'copy');
+			window.finish(`event-${i}`, true);
+			now += 250;
+		}
+		expect(window.size).toBe(12_000);
+		expect(window.check('event-0', 'copy').kind).toBe('duplicate');
+	});
+
+	it('shortens the window only when the cap is reached, and says so once', () => {
+		let now = 0;
+		const warnings: string[] = [];
+		const window = new DedupeWindow<string>(60 * 60_000, {
+			maxBytes: 256 * 1024,
+			now: () => now,
+			initialSlots: 4,
+			onShortened: (message) => warnings.push(message),
+		});
+		// 100 events/s for 10 minutes: far more ids than 256 KB hold.
+		for (let i = 0; i < 60_000; i++) {
+			const id = `event-${String(i).padStart(6, '0')}`;
+			window.check(id, 'copy');
+			window.finish(id, true);
+			now += 10;
+		}
+		expect(warnings).toEqual([
+			expect.stringMatching(
+				/^INVERS Trigger: de-duplication covers only the last [\d.]+ min of its 60 min window: at this event rate its memory cap of 256 KB holds [\d,]+ event IDs/,
+			),
+		]);
+		// The newest ids are still known, the oldest were dropped for room.
+		expect(window.check('event-059999', 'copy').kind).toBe('duplicate');
+		expect(window.check('event-000000', 'copy').kind).toBe('new');
+	});
+});
+
+describe('RecentIds', () => {
+	it('finds ids whose hashes collide in the index, also after removals', () => {
+		// 8 slots, 16 index cells: 200 ids collide plenty; a model Set tells what must be known.
+		const ids = new RecentIds(2 ** 20, 8);
+		const model: string[] = [];
+		const mask = 15;
+		const colliding = Array.from({ length: 400 }, (_, i) => `id-${i}`).filter(
+			(id) => (hashId(id) & mask) === (hashId('id-0') & mask),
+		);
+		expect(colliding.length).toBeGreaterThan(5);
+		for (const id of colliding) {
+			ids.add(id, 0);
+			model.push(id);
+		}
+		for (let dropped = 0; dropped < 3; dropped++) {
+			ids.dropOldest();
+			model.shift();
+		}
+		for (const id of colliding) expect(ids.has(id)).toBe(model.includes(id));
+	});
+
+	it('wraps around the ring and grows without losing the order or an id', () => {
+		const ids = new RecentIds(2 ** 20, 4);
+		let next = 0;
+		let oldest = 0;
+		// Add 3, drop 2, repeatedly: the head walks round the ring while it grows now and then.
+		for (let round = 0; round < 500; round++) {
+			for (let i = 0; i < 3; i++) ids.add(`e${next}`, next++);
+			for (let i = 0; i < 2; i++) {
+				expect(ids.oldestAt()).toBe(oldest);
+				ids.dropOldest();
+				oldest++;
+			}
+		}
+		expect(ids.size).toBe(next - oldest);
+		for (let i = 0; i < next; i++) expect(ids.has(`e${i}`)).toBe(i >= oldest);
+	});
+
+	it('refuses an id beyond the cap, counting every array as allocated', () => {
+		// 4 slots (28 bytes each) and a 160-byte arena: four 40-character ids, not a fifth.
+		const ids = new RecentIds(4 * 28 + 160, 4);
+		const id = (n: number) => `${n}`.padStart(40, 'x');
+		for (let n = 0; n < 4; n++) expect(ids.add(id(n), n)).toBe(true);
+		expect(ids.add(id(4), 4)).toBe(false);
+		expect(ids.bytes).toBe(4 * 28 + 160);
+		ids.dropOldest();
+		expect(ids.add(id(4), 4)).toBe(true);
+		expect([ids.has(id(0)), ids.has(id(1)), ids.has(id(4))]).toEqual([false, true, true]);
+		// Longer than the whole cap: refused even when empty.
+		while (ids.size) ids.dropOldest();
+		expect(ids.add('y'.repeat(400), 5)).toBe(false);
+	});
+
+	it('tells ids apart by every character, wide ones included', () => {
+		const ids = new RecentIds(2 ** 20, 4);
+		ids.add('€uro', 1);
+		ids.add('\u00acuro', 2);
+		expect(ids.has('€uro')).toBe(true);
+		expect(ids.has('\u00acuro')).toBe(true);
+		expect(ids.has('\u21acuro')).toBe(false);
+		expect(ids.has('€ur')).toBe(false);
+		expect(arenaBytes('€uro')).toBe(8);
+		expect(arenaBytes('euro')).toBe(4);
+	});
+
+	it('behaves like a queue of ids under random adds, drops and a tight cap', () => {
+		const ids = new RecentIds(3_000, 2);
+		const model: string[] = [];
+		const alphabet = ['a', 'b', 'é', '€', '1', '-'];
+		const randomId = () =>
+			Array.from(
+				{ length: 1 + Math.floor(Math.random() * 12) },
+				() => alphabet[Math.floor(Math.random() * alphabet.length)],
+			).join('');
+		for (let step = 0; step < 20_000; step++) {
+			if (Math.random() < 0.6) {
+				const id = randomId();
+				if (model.includes(id)) continue;
+				// Refused for want of room: drop the oldest and retry, as de-duplication does.
+				while (!ids.add(id, step)) {
+					ids.dropOldest();
+					model.shift();
+				}
+				model.push(id);
+				expect(ids.bytes).toBeLessThanOrEqual(3_000);
+			} else if (model.length) {
+				ids.dropOldest();
+				model.shift();
+			}
+			if (step % 97 === 0) {
+				const probe = Math.random() < 0.5 && model.length ? model[step % model.length] : randomId();
+				expect(ids.has(probe)).toBe(model.includes(probe));
+				expect(ids.size).toBe(model.length);
+			}
+		}
+		for (const id of model) expect(ids.has(id)).toBe(true);
 	});
 });
 
@@ -139,6 +287,36 @@ describe('simplifyState', () => {
 			newestTimestamp: '2026-01-01T11:00:00.250Z',
 		});
 		expect(simplifyState(null)).toEqual({ state: {} });
+	});
+
+	it('finds the newest timestamp whatever forms are mixed, as reading each one would', () => {
+		const forms = [
+			'2026-01-01T10:00:00.000Z',
+			'2026-01-01T10:00:00.001Z',
+			'2026-01-01T10:00:00Z',
+			'2026-01-01T12:00:00+02:00',
+			'2026-01-01T09:59:59.999Z',
+			'2026-01-31T24:00:00Z',
+			'2026-02-01T00:00:00.000Z',
+			'2026-01-29T08:00:00.000Z',
+			'not a time',
+			'2026-13-01T00:00:00.000Z',
+		];
+		for (let i = 0; i < 2_000; i++) {
+			const picked = Array.from(
+				{ length: 1 + Math.floor(Math.random() * 5) },
+				() => forms[Math.floor(Math.random() * forms.length)],
+			);
+			const state = Object.fromEntries(
+				picked.map((timestamp, index) => [`p${index}`, { timestamp, value: index }]),
+			);
+			let expected: { millis: number; iso: string } | undefined;
+			for (const timestamp of picked) {
+				const at = readTimestamp(timestamp);
+				if (at && (!expected || at.millis > expected.millis)) expected = at;
+			}
+			expect([picked, simplifyState(state).newestTimestamp]).toEqual([picked, expected?.iso]);
+		}
 	});
 });
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { events } from '../../shared/contract';
-import { readTimestamp } from './timestamps';
+import { isWrittenTimestamp, readTimestamp } from './timestamps';
 
 /** The envelope fields every event carries [doc], read tolerantly. */
 export interface ParsedEvent {
@@ -46,6 +46,7 @@ function asText(value: unknown): string | undefined {
 /** Timestamps are UTC ISO-8601 with `Z` [doc]; epoch seconds come from the AMQP property. */
 export function normalizeTimestamp(value: unknown): string | undefined {
 	if (typeof value === 'string' && value !== '') {
+		if (isWrittenTimestamp(value)) return value;
 		return readTimestamp(value)?.iso ?? value;
 	}
 	if (typeof value === 'number' && Number.isFinite(value)) {

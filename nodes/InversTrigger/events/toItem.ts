@@ -10,13 +10,20 @@ export interface ItemOptions {
 	includeRaw: boolean;
 }
 
-/** What the node knows about the delivery, for the raw option and the item's `queue`. */
+/**
+ * What the node knows about the delivery, for the item's `queue` and the raw option (a Delivery
+ * is one: nothing is built per event for it).
+ */
 export interface DeliveryInfo {
-	queue: string;
-	redelivered: boolean;
+	readonly queue: string;
+	readonly redelivered: boolean;
 	/** Read only with the raw option. */
-	raw: () => { properties: IDataObject; fields: IDataObject };
+	readonly message: { fields: object; properties: object };
 }
+
+/** Fields of `data` the item shows by name, per layout. */
+const CHANGED_FIELDS = ['vehicle', 'reasons'];
+const STATE_FIELDS = [events.stateRecordedVehicleIdField, events.stateRecordedStateField, 'state'];
 
 /**
  * The clean item a workflow starts with, its names in the API's snake_case like the action nodes'
@@ -43,16 +50,12 @@ export function eventToItem(
 	} else if (event.type === events.types.vehicleChanged) {
 		item.reasons = eventReasons(event);
 		item.vehicle = (event.data.vehicle ?? null) as IDataObject | null;
-		const rest = otherFields(event.data, ['vehicle', 'reasons']);
+		const rest = otherFields(event.data, CHANGED_FIELDS);
 		if (rest) item.data = rest;
 	} else {
 		// Tolerate a `state` field (predecessor layout is not public).
 		const vehicleState = event.data[events.stateRecordedStateField] ?? event.data.state;
-		const rest = otherFields(event.data, [
-			events.stateRecordedVehicleIdField,
-			events.stateRecordedStateField,
-			'state',
-		]);
+		const rest = otherFields(event.data, STATE_FIELDS);
 		if (options.simplify) {
 			const simplified = simplifyState(vehicleState);
 			item.vehicle_state = simplified.state as IDataObject;
@@ -66,7 +69,12 @@ export function eventToItem(
 	item.queue = delivery.queue;
 	item.redelivered = delivery.redelivered;
 	if (options.includeRaw) {
-		item.raw = { envelope: event.envelope as IDataObject, ...delivery.raw() };
+		const { fields, properties } = delivery.message;
+		item.raw = {
+			envelope: event.envelope as IDataObject,
+			properties: { ...properties } as IDataObject,
+			fields: { ...fields } as IDataObject,
+		};
 	}
 	return item;
 }
