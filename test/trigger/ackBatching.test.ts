@@ -8,7 +8,7 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { connect } from 'amqplib';
 
-import { ChannelLink, Delivery } from '../../nodes/InversTrigger/amqp/delivery';
+import { ChannelLink, Delivery, HOLD_MS } from '../../nodes/InversTrigger/amqp/delivery';
 import type { Provisioned } from '../harness/triggerAmqp';
 import { BROKER_URL, provision, until, vehicleChanged } from '../harness/triggerAmqp';
 
@@ -83,7 +83,7 @@ it('acks finishing in the same turn go out as one multiple-ack', async () => {
 	await expectAllAnsweredOnce(0);
 });
 
-it('never holds an ack back behind a running delivery, and never acks the running one', async () => {
+it('with no room to hold one (prefetch below 2), an ack behind a running delivery goes out at once, never acking the running one', async () => {
 	const deliveries = await receive(5);
 	const [first, ...rest] = deliveries;
 	for (const delivery of rest) delivery.settle('ack');
@@ -153,4 +153,73 @@ it('sends nothing on a channel that is gone', async () => {
 	await channel.close();
 	// Unanswered: the broker put them back.
 	await until(async () => (await broker.queueDepth(broker.changes)) === 3);
+});
+
+describe('an ack behind a running delivery (prefetch 10: at most 4 wait)', () => {
+	beforeEach(() => {
+		link = new ChannelLink(channel, 1, 10);
+	});
+
+	it('waits for the running one when it finishes soon: one multiple-ack covers them all', async () => {
+		const deliveries = await receive(5);
+		const [first, ...rest] = deliveries;
+		for (const delivery of rest) delivery.settle('ack');
+		await nextTick();
+		expect(sent).toEqual([]);
+		first.settle('ack');
+		await nextTick();
+		expect(sent).toEqual([
+			{ frame: 'ack', tag: deliveries[4].message.fields.deliveryTag, allUpTo: true },
+		]);
+		await expectAllAnsweredOnce(0);
+	});
+
+	it(`goes out alone after ${HOLD_MS} ms when the running one keeps running, never acking it`, async () => {
+		const deliveries = await receive(5);
+		const [first, ...rest] = deliveries;
+		for (const delivery of rest) delivery.settle('ack');
+		await new Promise((resolve) => setTimeout(resolve, HOLD_MS * 3));
+		expect(sent).toEqual(
+			rest.map((delivery) => ({
+				frame: 'ack',
+				tag: delivery.message.fields.deliveryTag,
+				allUpTo: false,
+			})),
+		);
+		expect(first.isLive).toBe(true);
+		first.settle('ack');
+		await nextTick();
+		expect(sent.at(-1)).toEqual({
+			frame: 'ack',
+			tag: first.message.fields.deliveryTag,
+			allUpTo: true,
+		});
+		await expectAllAnsweredOnce(0);
+	});
+
+	it('never holds half the prefetch: the fifth goes out at once with the others', async () => {
+		const deliveries = await receive(6);
+		const [first, ...rest] = deliveries;
+		for (const delivery of rest) delivery.settle('ack');
+		await nextTick();
+		expect(sent).toHaveLength(5);
+		expect(sent.every((frame) => !frame.allUpTo)).toBe(true);
+		expect(first.isLive).toBe(true);
+		first.settle('ack');
+		await expectAllAnsweredOnce(0);
+	});
+
+	it('a deliberate close sends the held acks too', async () => {
+		const deliveries = await receive(3);
+		deliveries[1].settle('ack');
+		deliveries[2].settle('ack');
+		await nextTick();
+		expect(sent).toEqual([]);
+		link.flushAll();
+		expect(sent).toHaveLength(2);
+		link.open = false;
+		await channel.close();
+		// Only the running one went back to the queue.
+		await until(async () => (await broker.queueDepth(broker.changes)) === 1);
+	});
 });

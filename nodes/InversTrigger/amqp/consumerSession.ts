@@ -73,7 +73,7 @@ export class ConsumerSession {
 		try {
 			await this.checkQueues(connection);
 			const channel = await connection.createChannel();
-			link = new ChannelLink(channel, ++this.generation);
+			link = new ChannelLink(channel, ++this.generation, this.options.prefetch);
 			const current = link;
 			connection.on('close', () => this.lost(current, 'the connection closed'));
 			channel.on('error', (error: Error) =>
@@ -227,8 +227,9 @@ export class ConsumerSession {
 		this.link = undefined;
 		this.connection = undefined;
 		if (link) {
-			// Acks requested just before closing would otherwise wait for a tick that comes too late.
-			link.flushAcks();
+			// Acks requested just before closing, or held behind a running delivery, would otherwise
+			// wait for a tick that comes too late.
+			link.flushAll();
 			link.open = false;
 			await link.channel.close().catch(() => undefined);
 		}
