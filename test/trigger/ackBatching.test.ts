@@ -19,7 +19,8 @@ let link: ChannelLink;
 let channelErrors: Error[];
 let sent: Array<{ frame: 'ack' | 'nack'; tag: number; allUpTo: boolean }>;
 
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+// Past the link's flush, which waits for the next timer tick.
+const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
 beforeEach(async () => {
 	broker = await provision();

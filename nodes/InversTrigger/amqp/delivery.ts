@@ -1,4 +1,7 @@
+import { sleep } from 'n8n-workflow';
+
 import type { Channel, ConsumeMessage } from './amqplib';
+import { cancellableDelay } from '../timers';
 
 import type { Settlement } from '../ack/ackModes';
 
@@ -30,7 +33,7 @@ export class ChannelLink {
 	private flushScheduled = false;
 	/** Answered deliveries behind a running one that may wait for a common ack, at most. */
 	private readonly holdLimit: number;
-	private holdTimer: NodeJS.Timeout | undefined;
+	private holdWait: AbortController | undefined;
 
 	constructor(
 		readonly channel: Channel,
@@ -64,12 +67,13 @@ export class ChannelLink {
 	private scheduleFlush(): void {
 		if (this.flushScheduled) return;
 		this.flushScheduled = true;
-		// After this turn's I/O: the deliveries of the socket reads handled together and the
-		// executions finishing meanwhile are all answered by then, and their acks coalesce. (At the
-		// end of the microtasks instead, an event answered at once, such as one that changes no
-		// watched condition, cost an ack frame of its own: measured 0.83x the drain of For Every
-		// Event, 1.06x with this; bench/triggerConditions.ts.)
-		setImmediate(this.flushAcks);
+		// On the next timer tick, after this turn's I/O: the deliveries of the socket reads handled
+		// together and the executions finishing meanwhile are all answered by then, and their acks
+		// coalesce. (At the end of the microtasks instead, an event answered at once, such as one
+		// that changes no watched condition, cost an ack frame of its own: 0.83x the drain of For
+		// Every Event; bench/triggerConditions.ts.) n8n-workflow's sleep, since n8n's scanner
+		// rejects raw timers (setImmediate too) in node code.
+		void sleep(0).then(this.flushAcks);
 	}
 
 	/**
@@ -127,19 +131,19 @@ export class ChannelLink {
 	}
 
 	private holdBriefly(): void {
-		if (this.holdTimer) return;
-		this.holdTimer = setTimeout(() => {
-			this.holdTimer = undefined;
+		if (this.holdWait) return;
+		const timer = new AbortController();
+		this.holdWait = timer;
+		void cancellableDelay(HOLD_MS, timer.signal).then((elapsed) => {
+			if (!elapsed) return;
+			this.holdWait = undefined;
 			this.flush(true);
-		}, HOLD_MS);
-		// A held ack must not keep a process alive that is shutting down (close flushes them all).
-		this.holdTimer.unref();
+		});
 	}
 
 	private stopHolding(): void {
-		if (!this.holdTimer) return;
-		clearTimeout(this.holdTimer);
-		this.holdTimer = undefined;
+		this.holdWait?.abort();
+		this.holdWait = undefined;
 	}
 }
 
