@@ -19,8 +19,7 @@ let link: ChannelLink;
 let channelErrors: Error[];
 let sent: Array<{ frame: 'ack' | 'nack'; tag: number; allUpTo: boolean }>;
 
-// Past the link's flush, which waits for the next timer tick.
-const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 beforeEach(async () => {
 	broker = await provision();
