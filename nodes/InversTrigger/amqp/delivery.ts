@@ -3,6 +3,9 @@ import { cancellableDelay } from '../timers';
 
 import type { Settlement } from '../ack/ackModes';
 
+/** How long an answered delivery behind a running one waits for a common multiple-ack. */
+export const HOLD_MS = 20;
+
 /**
  * One consumer channel of one connection. A reconnect opens a new one: deliveries keep the link
  * they arrived on, so an ack for a message of a dead channel is never sent on the new channel
@@ -18,9 +21,6 @@ import type { Settlement } from '../ack/ackModes';
  * while half the prefetch is held (the broker's window must not shrink); then it goes out alone.
  * Nacks go out at once.
  */
-/** How long an answered delivery behind a running one waits for a common multiple-ack. */
-export const HOLD_MS = 20;
-
 export class ChannelLink {
 	open = true;
 	/**
