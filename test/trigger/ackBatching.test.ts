@@ -72,6 +72,29 @@ async function expectAllAnsweredOnce(deadLettered: number): Promise<void> {
 	expect(await broker.queueDepth(broker.deadLetter(broker.changes))).toBe(deadLettered);
 }
 
+/**
+ * `rest` went out as single acks while `first` kept running (still unacknowledged: closing now
+ * would give it back to the queue); answering `first` then sends one multiple-ack ending on it.
+ */
+async function expectAckedAloneThenCovered(first: Delivery, rest: Delivery[]): Promise<void> {
+	expect(sent).toEqual(
+		rest.map((delivery) => ({
+			frame: 'ack',
+			tag: delivery.message.fields.deliveryTag,
+			allUpTo: false,
+		})),
+	);
+	expect(first.isLive).toBe(true);
+	first.settle('ack');
+	await nextTick();
+	expect(sent.at(-1)).toEqual({
+		frame: 'ack',
+		tag: first.message.fields.deliveryTag,
+		allUpTo: true,
+	});
+	await expectAllAnsweredOnce(0);
+}
+
 it('acks finishing in the same turn go out as one multiple-ack', async () => {
 	const deliveries = await receive(10);
 	for (const delivery of deliveries) expect(delivery.settle('ack')).toBe(true);
@@ -88,23 +111,7 @@ it('with no room to hold one (prefetch below 2), an ack behind a running deliver
 	const [first, ...rest] = deliveries;
 	for (const delivery of rest) delivery.settle('ack');
 	await nextTick();
-	expect(sent).toEqual(
-		rest.map((delivery) => ({
-			frame: 'ack',
-			tag: delivery.message.fields.deliveryTag,
-			allUpTo: false,
-		})),
-	);
-	// The first is still unacknowledged: closing now would give it back to the queue.
-	expect(first.isLive).toBe(true);
-	first.settle('ack');
-	await nextTick();
-	expect(sent.at(-1)).toEqual({
-		frame: 'ack',
-		tag: first.message.fields.deliveryTag,
-		allUpTo: true,
-	});
-	await expectAllAnsweredOnce(0);
+	await expectAckedAloneThenCovered(first, rest);
 });
 
 it('rejections go out at once, and a multiple-ack around them never ends on one', async () => {
@@ -179,22 +186,7 @@ describe('an ack behind a running delivery (prefetch 10: at most 4 wait)', () =>
 		const [first, ...rest] = deliveries;
 		for (const delivery of rest) delivery.settle('ack');
 		await new Promise((resolve) => setTimeout(resolve, HOLD_MS * 3));
-		expect(sent).toEqual(
-			rest.map((delivery) => ({
-				frame: 'ack',
-				tag: delivery.message.fields.deliveryTag,
-				allUpTo: false,
-			})),
-		);
-		expect(first.isLive).toBe(true);
-		first.settle('ack');
-		await nextTick();
-		expect(sent.at(-1)).toEqual({
-			frame: 'ack',
-			tag: first.message.fields.deliveryTag,
-			allUpTo: true,
-		});
-		await expectAllAnsweredOnce(0);
+		await expectAckedAloneThenCovered(first, rest);
 	});
 
 	it('never holds half the prefetch: the fifth goes out at once with the others', async () => {
