@@ -86,7 +86,8 @@ async function expectAckedAloneThenCovered(first: Delivery, rest: Delivery[]): P
 	);
 	expect(first.isLive).toBe(true);
 	first.settle('ack');
-	await nextTick();
+	// Alone now, it may wait up to HOLD_MS for company.
+	await until(() => sent.length > rest.length, 1_000, 'the ack of the running one');
 	expect(sent.at(-1)).toEqual({
 		frame: 'ack',
 		tag: first.message.fields.deliveryTag,
@@ -102,6 +103,23 @@ it('acks finishing in the same turn go out as one multiple-ack', async () => {
 	await nextTick();
 	expect(sent).toEqual([
 		{ frame: 'ack', tag: deliveries[9].message.fields.deliveryTag, allUpTo: true },
+	]);
+	await expectAllAnsweredOnce(0);
+});
+
+it('an execution answered a few promise reactions after the others joins their multiple-ack', async () => {
+	const deliveries = await receive(5);
+	const [first, ...rest] = deliveries;
+	// An execution that ends at once answers its delivery three reactions after its run resolved
+	// (run, outcome, answer): its ack must not force the others out alone ahead of it.
+	void Promise.resolve()
+		.then()
+		.then()
+		.then(() => first.settle('ack'));
+	for (const delivery of rest) delivery.settle('ack');
+	await nextTick();
+	expect(sent).toEqual([
+		{ frame: 'ack', tag: deliveries[4].message.fields.deliveryTag, allUpTo: true },
 	]);
 	await expectAllAnsweredOnce(0);
 });
@@ -162,9 +180,35 @@ it('sends nothing on a channel that is gone', async () => {
 	await until(async () => (await broker.queueDepth(broker.changes)) === 3);
 });
 
-describe('an ack behind a running delivery (prefetch 10: at most 4 wait)', () => {
+describe('acks waiting for company (prefetch 10: at most 4 wait)', () => {
 	beforeEach(() => {
 		link = new ChannelLink(channel, 1, 10);
+	});
+
+	it(`a few answered at once wait up to ${HOLD_MS} ms for more, then go out as one multiple-ack`, async () => {
+		const deliveries = await receive(3);
+		for (const delivery of deliveries) delivery.settle('ack');
+		await nextTick();
+		expect(sent).toEqual([]);
+		await until(() => sent.length > 0, 1_000, 'the held acks');
+		expect(sent).toEqual([
+			{ frame: 'ack', tag: deliveries[2].message.fields.deliveryTag, allUpTo: true },
+		]);
+		await expectAllAnsweredOnce(0);
+	});
+
+	it('half the prefetch answered goes out at once, with no wait', async () => {
+		const deliveries = await receive(5);
+		for (const delivery of deliveries.slice(0, 3)) delivery.settle('ack');
+		await nextTick();
+		expect(sent).toEqual([]);
+		deliveries[3].settle('ack');
+		deliveries[4].settle('ack');
+		await nextTick();
+		expect(sent).toEqual([
+			{ frame: 'ack', tag: deliveries[4].message.fields.deliveryTag, allUpTo: true },
+		]);
+		await expectAllAnsweredOnce(0);
 	});
 
 	it('waits for the running one when it finishes soon: one multiple-ack covers them all', async () => {

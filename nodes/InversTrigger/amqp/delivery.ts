@@ -3,8 +3,17 @@ import { cancellableDelay } from '../timers';
 
 import type { Settlement } from '../ack/ackModes';
 
-/** How long an answered delivery behind a running one waits for a common multiple-ack. */
+/** How long an answered delivery may wait for others to share its ack frame. */
 export const HOLD_MS = 20;
+
+/**
+ * Promise reactions the flush waits for after the first ack of a turn. An execution that ends at
+ * once answers its delivery three reactions after its run resolved (run, outcome, answer); the
+ * flush comes after that, so that ack shares the multiple-ack of the events answered around it
+ * instead of forcing them out alone ahead of it (with watched conditions most events are answered
+ * on arrival while a few start executions).
+ */
+const FLUSH_AFTER_REACTIONS = 4;
 
 /**
  * One consumer channel of one connection. A reconnect opens a new one: deliveries keep the link
@@ -12,14 +21,12 @@ export const HOLD_MS = 20;
  * (delivery tags are per channel; the broker redelivers those messages by itself).
  *
  * Acks are coalesced: every ack frame is a socket write of its own in amqplib, and at high rates
- * those writes were the trigger's largest cost. Acks requested together (in the same run of
- * microtasks) go out together, as one `ack(tag, allUpTo)` for the run of answered deliveries
- * at the head. An answered delivery behind one still running cannot be covered by that ack: it
- * waits briefly, since the running one usually finishes within a few milliseconds and one
- * multiple-ack then covers both (with watched conditions most events are answered at once while a
- * few start executions). It waits at most `HOLD_MS`, and never
- * while half the prefetch is held (the broker's window must not shrink); then it goes out alone.
- * Nacks go out at once.
+ * those writes were the trigger's largest cost. Acks requested in the same turn go out together,
+ * as one `ack(tag, allUpTo)` for the run of answered deliveries at the head; one behind a running
+ * delivery cannot be covered by that and goes out alone. While fewer than half the prefetch are
+ * answered and waiting, they wait up to `HOLD_MS` for more answers (and for the running ones to
+ * finish) to share the frame: half the broker's window stays open meanwhile, so the wait costs no
+ * throughput, and at most `HOLD_MS` of it is ever at risk of a redelivery. Nacks go out at once.
  */
 export class ChannelLink {
 	open = true;
@@ -29,7 +36,7 @@ export class ChannelLink {
 	 */
 	private window: Delivery[] = [];
 	private flushScheduled = false;
-	/** Answered deliveries behind a running one that may wait for a common ack, at most. */
+	/** Answered deliveries that may wait for a common ack frame: fewer than this. */
 	private readonly holdLimit: number;
 	private holdWait: AbortController | undefined;
 
@@ -65,11 +72,13 @@ export class ChannelLink {
 	private scheduleFlush(): void {
 		if (this.flushScheduled) return;
 		this.flushScheduled = true;
-		// After the microtasks already queued: executions that finish together (their promise
-		// chains advance in step) are all answered by then, and their acks coalesce. Not later: a
-		// timer tick (n8n's scanner allows no setImmediate in node code) held every ack for a
-		// millisecond and drained 0.3-0.6x a bare consumer (bench:trigger).
-		queueMicrotask(this.flushAcks);
+		// Still in this turn, after the reactions already queued and a few they queue in turn:
+		// executions that finish together are all answered by then. Not a timer tick (n8n's scanner
+		// allows no setImmediate in node code): one for every flush drained 0.3-0.6x a bare
+		// consumer (bench:trigger); the hold below arms one only while the window has room.
+		let reactions = Promise.resolve();
+		for (let hop = 1; hop < FLUSH_AFTER_REACTIONS; hop++) reactions = reactions.then();
+		void reactions.then(this.flushAcks);
 	}
 
 	/**
@@ -91,22 +100,25 @@ export class ChannelLink {
 		// a waiting ack too (nacked tags are no longer outstanding): one multiple-ack covers them.
 		let headRun: Delivery | undefined;
 		let firstRunning = -1;
+		let waiting = 0;
 		const behind: Delivery[] = [];
 		this.window.forEach((delivery, index) => {
 			if (delivery.state === 'running') {
 				if (firstRunning < 0) firstRunning = index;
 			} else if (delivery.state === 'ackWaiting') {
+				waiting++;
 				if (firstRunning < 0) headRun = delivery;
 				else behind.push(delivery);
 			}
 		});
-		const holdBehind = !all && behind.length > 0 && behind.length < this.holdLimit;
+		if (!all && waiting > 0 && waiting < this.holdLimit) {
+			this.holdBriefly();
+			return;
+		}
 		try {
-			if (!holdBehind) {
-				for (const delivery of behind) {
-					delivery.state = 'answered';
-					this.channel.ack(delivery.message);
-				}
+			for (const delivery of behind) {
+				delivery.state = 'answered';
+				this.channel.ack(delivery.message);
 			}
 			if (headRun) {
 				for (const delivery of this.window) {
@@ -119,11 +131,10 @@ export class ChannelLink {
 			// The channel closed meanwhile: the broker redelivers what was not acknowledged.
 			return;
 		}
-		// Kept: the running ones, and (held) answered ones behind them still waiting for an ack.
+		// Kept: the running ones.
 		this.window =
 			firstRunning < 0 ? [] : this.window.slice(firstRunning).filter((d) => d.state !== 'answered');
-		if (holdBehind) this.holdBriefly();
-		else this.stopHolding();
+		this.stopHolding();
 	}
 
 	private holdBriefly(): void {
