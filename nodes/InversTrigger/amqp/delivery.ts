@@ -29,7 +29,9 @@ const FLUSH_AFTER_REACTIONS = 4;
  * throughput, and at most `HOLD_MS` of it is ever at risk of a redelivery. Nacks go out at once.
  */
 export class ChannelLink {
-	open = true;
+	private isOpen = true;
+	/** Ends a pending hold timer once the channel is gone. */
+	private readonly closed = new AbortController();
 	/**
 	 * Deliveries not yet answered on the wire, in tag order; at most the unacknowledged ones the
 	 * prefetch allows (plus nacked ones until the next flush drops them).
@@ -38,7 +40,7 @@ export class ChannelLink {
 	private flushScheduled = false;
 	/** Answered deliveries that may wait for a common ack frame: fewer than this. */
 	private readonly holdLimit: number;
-	private holdWait: AbortController | undefined;
+	private holding = false;
 
 	constructor(
 		readonly channel: Channel,
@@ -46,6 +48,16 @@ export class ChannelLink {
 		prefetch = 0,
 	) {
 		this.holdLimit = Math.floor(prefetch / 2);
+	}
+
+	get open(): boolean {
+		return this.isOpen;
+	}
+
+	/** Set false when the channel died or is being closed on purpose: nothing more is sent on it. */
+	set open(value: boolean) {
+		this.isOpen = value;
+		if (!value) this.closed.abort();
 	}
 
 	/** Deliveries arrive in increasing tag order on a channel, so the window stays sorted. */
@@ -134,23 +146,20 @@ export class ChannelLink {
 		// Kept: the running ones.
 		this.window =
 			firstRunning < 0 ? [] : this.window.slice(firstRunning).filter((d) => d.state !== 'answered');
-		this.stopHolding();
 	}
 
+	/**
+	 * One timer at a time, not cancelled when a flush empties the hold: aborting one costs an
+	 * exception object, and it would be once per few events. Any ack waiting when it fires started
+	 * waiting after it was armed, so none waits longer than `HOLD_MS`.
+	 */
 	private holdBriefly(): void {
-		if (this.holdWait) return;
-		const timer = new AbortController();
-		this.holdWait = timer;
-		void cancellableDelay(HOLD_MS, timer.signal).then((elapsed) => {
-			if (!elapsed) return;
-			this.holdWait = undefined;
-			this.flush(true);
+		if (this.holding) return;
+		this.holding = true;
+		void cancellableDelay(HOLD_MS, this.closed.signal).then((elapsed) => {
+			this.holding = false;
+			if (elapsed) this.flush(true);
 		});
-	}
-
-	private stopHolding(): void {
-		this.holdWait?.abort();
-		this.holdWait = undefined;
 	}
 }
 
