@@ -14,8 +14,8 @@ import { filterOutReason } from './events/filters';
 import type { ParsedEvent } from './events/parseEvent';
 import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent';
 import { eventToItem } from './events/toItem';
-import type { ListNode } from './runningList';
-import { RunningList } from './runningList';
+import type { ListNode } from './linkedList';
+import { LinkedList } from './linkedList';
 import type { TriggerSettings } from './settings';
 import { DEDUPE_MAX_BYTES } from './settings';
 import { cancellableDelay } from './timers';
@@ -90,7 +90,7 @@ export class EventPipeline {
 		stale: 0,
 	};
 
-	private readonly running = new RunningList<Running>();
+	private readonly running = new LinkedList<Running>();
 	private active = 0;
 	private idleWaiters: Array<() => void> = [];
 	private closing = false;

@@ -1,3 +1,5 @@
+import { LinkedList } from '../linkedList';
+
 /**
  * What the trigger remembers per vehicle for its watched conditions: the last known value of each
  * watched value with its time, and which conditions are known and met. Bounded: past the cap the
@@ -12,9 +14,9 @@ export class VehicleRecord {
 	known = 0;
 	/** Bit per condition: whether it is met now. */
 	met = 0;
-	/** The least-recently-seen order: a doubly linked list, so every step is O(1). */
-	older?: VehicleRecord = undefined;
-	newer?: VehicleRecord = undefined;
+	/** Links in the least-recently-seen order (owned by VehicleMemory's list). */
+	previous?: VehicleRecord = undefined;
+	next?: VehicleRecord = undefined;
 
 	constructor(
 		readonly vehicleId: string,
@@ -27,8 +29,8 @@ export class VehicleRecord {
 
 export class VehicleMemory {
 	private readonly records = new Map<string, VehicleRecord>();
-	private oldest?: VehicleRecord;
-	private newest?: VehicleRecord;
+	/** Least recently seen first. */
+	private readonly order = new LinkedList<VehicleRecord>();
 	/** Vehicles forgotten because the cap was reached. */
 	dropped = 0;
 
@@ -46,42 +48,26 @@ export class VehicleMemory {
 	/** The vehicle's record, marked as the most recently seen; undefined when unknown. */
 	touch(vehicleId: string): VehicleRecord | undefined {
 		const record = this.records.get(vehicleId);
-		if (record && record !== this.newest) {
-			this.unlink(record);
-			this.append(record);
+		if (record && record !== this.order.last) {
+			this.order.delete(record);
+			this.order.add(record);
 		}
 		return record;
 	}
 
 	/** A new record for a vehicle not known yet; forgets the least recently seen past the cap. */
 	add(vehicleId: string): VehicleRecord {
-		while (this.records.size >= this.maxVehicles && this.oldest) {
-			const dropped = this.oldest;
-			this.unlink(dropped);
+		while (this.records.size >= this.maxVehicles) {
+			const dropped = this.order.first;
+			if (!dropped) break;
+			this.order.delete(dropped);
 			this.records.delete(dropped.vehicleId);
 			this.dropped++;
 			this.onDrop?.(dropped);
 		}
 		const record = new VehicleRecord(vehicleId, this.slots);
 		this.records.set(vehicleId, record);
-		this.append(record);
+		this.order.add(record);
 		return record;
-	}
-
-	private append(record: VehicleRecord): void {
-		record.older = this.newest;
-		record.newer = undefined;
-		if (this.newest) this.newest.newer = record;
-		else this.oldest = record;
-		this.newest = record;
-	}
-
-	private unlink(record: VehicleRecord): void {
-		if (record.older) record.older.newer = record.newer;
-		else this.oldest = record.newer;
-		if (record.newer) record.newer.older = record.older;
-		else this.newest = record.older;
-		record.older = undefined;
-		record.newer = undefined;
 	}
 }
