@@ -86,7 +86,7 @@ async function expectAckedAloneThenCovered(first: Delivery, rest: Delivery[]): P
 	);
 	expect(first.isLive).toBe(true);
 	first.settle('ack');
-	// Alone now, it may wait up to HOLD_MS for company.
+	// The flush runs a few promise reactions after the answer, not at once.
 	await until(() => sent.length > rest.length, 1_000, 'the ack of the running one');
 	expect(sent.at(-1)).toEqual({
 		frame: 'ack',
