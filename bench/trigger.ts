@@ -1,6 +1,6 @@
 /**
  * Side-by-side benchmark of the INVERS Trigger on the local RabbitMQ:
- *   npm run bench:trigger -- --events 100000 [--rounds 3] [--drops 10] [--prefetch 10]
+ *   npm run bench:trigger -- --events 100000 [--rounds 3] [--slices 10] [--drops 10] [--prefetch 10]
  *
  * Contenders (bench/triggerContenders.ts), each on its own fresh queue of the same broker, in one
  * run: the INVERS Trigger (defaults: ack when the execution finished, prefetch 10, de-duplication
@@ -9,28 +9,28 @@
  * The backlog alternates VehicleChanged and VehicleStateRecorded events.
  *
  * Phases:
- * - drain: N events queued, then consumed, by every contender in every round (rounds in rotating
- *   order, so no contender always goes first and a noisy neighbour hits all alike). Each drain
- *   runs in a fresh child process (bench/triggerDrain.ts) after a warm-up queue: events/s, CPU per
- *   event and peak RSS above the RSS before the drain are that contender's alone. Every round is
- *   printed, and the INVERS Trigger against bare amqplib per round;
+ * - drain: N events queued for every contender in every round, then consumed by each in turn
+ *   (rotating who starts), each contender in a fresh process per round (bench/triggerDrain.ts)
+ *   after a warm-up queue: events/s from the moment the consumer was ready until its last event,
+ *   CPU per event and peak RSS above the RSS before the drain are that contender's alone. Every
+ *   round is printed, and the INVERS Trigger against bare amqplib per round. `--slices N` takes
+ *   each backlog in N slices in turn instead (bench/triggerDrainRound.ts says what that showed);
  * - latency: events streamed at a fixed pace: p50/p99 publish-to-emit;
  * - a stream with `--drops` connection drops (a TCP proxy between consumer and broker is cut),
  *   counting events lost and duplicates;
  * - watched conditions against For Every Event (bench/triggerConditions.ts).
  *
- * Profiling: `--cpu-profile DIR` writes a V8 CPU profile of every measured drain to
+ * Profiling: `--cpu-profile DIR` writes a V8 CPU profile of every contender's drain slices to
  * DIR/<contender>-<round>.cpuprofile (open in Chrome DevTools or `npx speedscope`). Combine with
  * `--only invers --latency-events 0 --drops 0 --drop-events 0`.
  */
-import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 
 import { startProxy } from '../test/harness/triggerAmqp';
-import type { Contender, ContenderKey } from './triggerContenders';
-import { CONTENDER_KEYS, contender } from './triggerContenders';
-import type { DrainRequest, DrainResult } from './triggerDrain';
+import type { Contender } from './triggerContenders';
+import { CONTENDER_KEYS, OPT_IN_CONTENDERS, contender } from './triggerContenders';
+import type { DrainResult, Entry } from './triggerDrainRound';
+import { drainRound } from './triggerDrainRound';
 import { benchConditions } from './triggerConditions';
 import { freshQueue, now, publishMany, removeQueue } from './triggerQueues';
 
@@ -47,6 +47,7 @@ const LATENCY_RATE = argument('latency-rate', 2_000);
 const DROP_EVENTS = Math.min(EVENTS, argument('drop-events', 30_000));
 const ROUNDS = argument('rounds', 3);
 const WARMUP_EVENTS = argument('warmup-events', 5_000);
+const SLICES = Math.max(1, argument('slices', 1));
 const PROFILE_DIR = (() => {
 	const index = process.argv.indexOf('--cpu-profile');
 	return index > 0 ? process.argv[index + 1] : undefined;
@@ -56,49 +57,6 @@ const PROFILE_DIR = (() => {
 const TARGET_CPU_RATIO = 1.15;
 const TARGET_DRAIN_RATIO = 1.0;
 const TARGET_RSS_EXTRA_MB = 15;
-
-interface Entry {
-	key: ContenderKey;
-	contender: Contender;
-}
-
-/** Publishes a backlog, then lets a fresh child process drain it. */
-async function drainInChild(entry: Entry, round: number): Promise<DrainResult> {
-	const warmup = await freshQueue();
-	const measured = await freshQueue();
-	await publishMany(warmup.publisher, WARMUP_EVENTS);
-	await publishMany(measured.publisher, EVENTS);
-	const request: DrainRequest = {
-		contender: entry.key,
-		prefetch: PREFETCH,
-		warmupQueue: warmup.queue,
-		warmupEvents: WARMUP_EVENTS,
-		queue: measured.queue,
-		events: EVENTS,
-		cpuProfile: PROFILE_DIR
-			? path.join(PROFILE_DIR, `${entry.key}-${round + 1}.cpuprofile`)
-			: undefined,
-	};
-	const child = fork(path.join(__dirname, 'triggerDrain.ts'), [], {
-		execArgv: [...process.execArgv, '--expose-gc'],
-	});
-	const result = await new Promise<DrainResult>((resolve, reject) => {
-		child.once('message', (message) => resolve(message as DrainResult));
-		child.once('exit', (code) =>
-			reject(new Error(`${entry.contender.name}: drain exited ${code}`)),
-		);
-		child.send(request);
-	});
-	await new Promise((resolve) => child.once('exit', resolve));
-	await removeQueue(warmup.publisher);
-	const left = await removeQueue(measured.publisher);
-	if (result.received < EVENTS || left > 0) {
-		console.log(
-			`  ! ${entry.contender.name}: received ${result.received} of ${EVENTS}, ${left} left in the queue`,
-		);
-	}
-	return result;
-}
 
 function percentile(values: number[], p: number): number {
 	if (!values.length) return NaN;
@@ -188,7 +146,7 @@ function contenders(): Entry[] {
 	const wanted = only > 0 ? process.argv[only + 1].split(',') : undefined;
 	const entries: Entry[] = [];
 	for (const key of CONTENDER_KEYS) {
-		if (wanted && !wanted.includes(key)) continue;
+		if (wanted ? !wanted.includes(key) : OPT_IN_CONTENDERS.includes(key)) continue;
 		const chosen = contender(key, { prefetch: PREFETCH });
 		if (typeof chosen === 'string') console.log(chosen);
 		else entries.push({ key, contender: chosen });
@@ -200,7 +158,7 @@ const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toF
 
 function printDrainTable(entries: Entry[], results: Map<Entry, DrainResult[]>): void {
 	console.log(
-		`\ndrain of ${EVENTS} queued events, each in a fresh process; per round (then median):`,
+		`\ndrain of ${EVENTS} queued events${SLICES > 1 ? ` in ${SLICES} slices each` : ''}; per round (then median):`,
 	);
 	for (const entry of entries) {
 		const rounds = results.get(entry)!;
@@ -211,12 +169,27 @@ function printDrainTable(entries: Entry[], results: Map<Entry, DrainResult[]>): 
 		console.log(`  CPU µs/event          ${column((r) => r.cpuMicrosPerEvent, 1)}`);
 		console.log(`  peak RSS growth MB    ${column((r) => r.peakRssGrowthMb, 1)}`);
 		console.log(`  peak RSS MB           ${column((r) => r.peakRssMb)}`);
+		if (SLICES === 1) continue;
+		const spread = rounds.map(
+			(r) => `${fixed(Math.min(...r.sliceRates))}-${fixed(Math.max(...r.sliceRates))}`,
+		);
+		console.log(`  slices events/s       ${spread.join(' / ')}`);
 	}
-	const ours = entries.find((entry) => entry.key === 'invers');
-	const bare = entries.find((entry) => entry.key === 'bare');
-	if (!ours || !bare) return;
-	const a = results.get(ours)!;
-	const b = results.get(bare)!;
+	const byKey = (key: string) => {
+		const entry = entries.find((candidate) => candidate.key === key);
+		return entry && results.get(entry)!;
+	};
+	const b = byKey('bare');
+	const copy = byKey('bare2');
+	if (b && copy) {
+		const ratios = (pick: (result: DrainResult) => number) =>
+			copy.map((result, i) => fixed(pick(result) / pick(b[i]), 2)).join(' / ');
+		console.log('Noise floor: the second copy of bare amqplib against the first, per round:');
+		console.log(`  CPU per event   ${ratios((r) => r.cpuMicrosPerEvent)} x`);
+		console.log(`  drain           ${ratios((r) => r.eventsPerSecond)} x`);
+	}
+	const a = byKey('invers');
+	if (!a || !b) return;
 	const perRound = (value: (i: number) => number, digits: number) =>
 		a.map((_, i) => fixed(value(i), digits)).join(' / ');
 	const cpu = (i: number) => a[i].cpuMicrosPerEvent / b[i].cpuMicrosPerEvent;
@@ -238,13 +211,19 @@ function printDrainTable(entries: Entry[], results: Map<Entry, DrainResult[]>): 
 async function main() {
 	const entries = contenders();
 	console.log(
-		`events ${EVENTS} (warm-up ${WARMUP_EVENTS}), prefetch ${PREFETCH}, ${ROUNDS} rounds; latency: ${LATENCY_EVENTS} events at ${LATENCY_RATE}/s; drops: ${DROPS} during ${DROP_EVENTS} events`,
+		`events ${EVENTS}${SLICES > 1 ? ` in ${SLICES} slices per contender and round` : ''} (warm-up ${WARMUP_EVENTS}), prefetch ${PREFETCH}, ${ROUNDS} rounds; latency: ${LATENCY_EVENTS} events at ${LATENCY_RATE}/s; drops: ${DROPS} during ${DROP_EVENTS} events`,
 	);
 	if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 	const results = new Map<Entry, DrainResult[]>(entries.map((entry) => [entry, []]));
 	for (let round = 0; round < ROUNDS; round++) {
-		const order = entries.map((_, i) => entries[(i + round) % entries.length]);
-		for (const entry of order) results.get(entry)!.push(await drainInChild(entry, round));
+		const drained = await drainRound(entries, round, {
+			events: EVENTS,
+			slices: SLICES,
+			warmupEvents: WARMUP_EVENTS,
+			prefetch: PREFETCH,
+			profileDir: PROFILE_DIR,
+		});
+		for (const entry of entries) results.get(entry)!.push(drained.get(entry)!);
 		console.log(
 			`round ${round + 1}: ${entries.map((entry) => `${entry.contender.name} ${fixed(results.get(entry)![round].eventsPerSecond)}/s`).join(', ')}`,
 		);

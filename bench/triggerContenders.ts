@@ -7,6 +7,7 @@
  * - bare amqplib: a plain consumer doing the same acks (parse, then ack), prefetch 10;
  * - bare amqplib, batched: the same, with one multiple-ack per batch of messages, as the INVERS
  *   Trigger sends them (a reference, not a target);
+ * - bare amqplib (second copy), with `--only` alone: the noise floor of the comparison;
  * - n8n's own RabbitMQ trigger (n8n-nodes-base from `bench/n8n-rabbitmq` after
  *   `cd bench/n8n-rabbitmq && npm i --ignore-scripts`, or from the n8n `npm start` installed),
  *   same settings.
@@ -178,8 +179,13 @@ function n8nRabbitMqTrigger({ prefetch }: ContenderOptions): Contender | string 
 }
 
 /** Keys for the command line and the drain child process. */
-export const CONTENDER_KEYS = ['invers', 'bare', 'batched', 'n8n'] as const;
+export const CONTENDER_KEYS = ['invers', 'bare', 'batched', 'n8n', 'bare2'] as const;
 export type ContenderKey = (typeof CONTENDER_KEYS)[number];
+/**
+ * Only with `--only`: `bare2`, a second copy of bare amqplib, measures the noise floor (how far
+ * identical code lands from itself in one round).
+ */
+export const OPT_IN_CONTENDERS: readonly ContenderKey[] = ['bare2'];
 
 /** The contender of `key`, or why it is not available. */
 export function contender(key: ContenderKey, options: ContenderOptions): Contender | string {
@@ -190,6 +196,8 @@ export function contender(key: ContenderKey, options: ContenderOptions): Contend
 			return bareConsumer('bare amqplib', false, options);
 		case 'batched':
 			return bareConsumer('bare amqplib, batched', true, options);
+		case 'bare2':
+			return bareConsumer('bare amqplib (second copy)', false, options);
 		case 'n8n':
 			return n8nRabbitMqTrigger(options);
 	}

@@ -1,12 +1,15 @@
 /**
- * One drain of `npm run bench:trigger`, in a process of its own (forked by bench/trigger.ts), so
- * CPU time and peak memory belong to one contender alone: consumes a warm-up queue (module
- * loading, JIT), then drains the measured backlog and reports to the parent:
- * - events/s from the consumer's start until the last event was emitted;
- * - CPU time of the process (user + system) per event;
- * - peak RSS during the drain above the RSS before it (the kernel's high-water mark, reset by
- *   writing 5 to /proc/self/clear_refs; sampled every 10 ms where that is not available).
- * `--cpu-profile FILE` writes a V8 CPU profile of the drain.
+ * The drains of one contender in one round of `npm run bench:trigger`, in a process of its own
+ * (forked by bench/trigger.ts), so CPU time and peak memory belong to one contender alone. The
+ * parent sends commands:
+ * - `warmup`: consumes a warm-up queue (module loading, JIT), then starts a new peak RSS;
+ * - `slice`: a fresh consumer (its own connection) takes the next slice of the backlog and stops:
+ *   time from the moment it was ready (connected, or activated) until its last event was emitted,
+ *   and CPU time of the process (user + system) meanwhile;
+ * - `finish`: reports the peak RSS of all slices above the RSS before the first (the kernel's
+ *   high-water mark, reset by writing 5 to /proc/self/clear_refs; sampled every 10 ms where that
+ *   is not available), and ends the process.
+ * `cpuProfile` writes a V8 CPU profile of all slices.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -15,26 +18,37 @@ import type { ContenderKey } from './triggerContenders';
 import { contender } from './triggerContenders';
 import { now } from './triggerQueues';
 
-export interface DrainRequest {
-	contender: ContenderKey;
-	prefetch: number;
-	warmupQueue: string;
-	warmupEvents: number;
-	queue: string;
-	events: number;
-	cpuProfile?: string;
+export type DrainCommand =
+	| {
+			kind: 'warmup';
+			contender: ContenderKey;
+			prefetch: number;
+			queue: string;
+			events: number;
+			cpuProfile?: string;
+	  }
+	| { kind: 'slice'; queue: string; events: number }
+	| { kind: 'finish' };
+
+export interface SliceResult {
+	/** Events emitted, including a few after the slice's count was reached (before the stop). */
+	received: number;
+	/** Of those, the ones emitted after the consumer was ready (the ones `elapsed` timed). */
+	timed: number;
+	/** Seconds from the moment the consumer was ready until its last event. */
+	elapsed: number;
+	cpuMicros: number;
 }
 
-export interface DrainResult {
-	eventsPerSecond: number;
-	cpuMicrosPerEvent: number;
-	/** Peak RSS during the drain minus RSS before it, and the peak itself (MB). */
+export interface PeakResult {
+	/** Peak RSS over all slices minus RSS before the first, and the peak itself (MB). */
 	peakRssGrowthMb: number;
 	peakRssMb: number;
-	received: number;
 }
 
 const MB = 2 ** 20;
+/** A slice ends early when nothing arrived for this long (the backlog is empty). */
+const IDLE_MS = 3_000;
 
 /** The process's peak RSS since the last reset, in bytes (undefined without /proc). */
 function highWaterMark(): number | undefined {
@@ -63,82 +77,105 @@ function peakMeter(): () => number {
 	};
 }
 
-/** Consumes `queue` until `events` were emitted, or nothing arrived for 15 s. */
-async function consume(
-	key: ContenderKey,
-	prefetch: number,
-	queue: string,
-	events: number,
-): Promise<{ received: number; stop: () => Promise<void> }> {
+let key: ContenderKey;
+let prefetch = 10;
+
+/** A fresh consumer takes `events` events of `queue` (or what is left), then stops. */
+async function consume(queue: string, events: number): Promise<SliceResult> {
 	const chosen = contender(key, { prefetch });
 	if (typeof chosen === 'string') throw new Error(chosen);
 	let received = 0;
-	let finished: () => void = () => undefined;
-	const allReceived = new Promise<void>((resolve) => (finished = resolve));
+	let lastAt = 0;
+	let reached: () => void = () => undefined;
+	const allReceived = new Promise<void>((resolve) => (reached = resolve));
 	const consumer = await chosen.start(queue, 5672, () => {
-		if (++received === events) finished();
+		lastAt = now();
+		if (++received === events) reached();
 	});
+	// Timed from here: the connection and activation are not the drain (the trigger's activation
+	// costs more than a bare consumer's connect, and each slice pays it once).
+	const receivedBefore = received;
+	const cpuBefore = process.cpuUsage();
+	const started = now();
 	let last = -1;
 	while (received < events && received !== last) {
 		last = received;
-		await Promise.race([allReceived, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([
+			allReceived,
+			new Promise((resolve) => (timer = setTimeout(resolve, IDLE_MS))),
+		]);
+		clearTimeout(timer);
 	}
-	return { received, stop: consumer.stop };
-}
-
-async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
-	if (!file) return await work();
-	const session = new Session();
-	session.connect();
-	const post = (method: string) =>
-		new Promise<unknown>((resolve, reject) =>
-			session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
-		);
-	await post('Profiler.enable');
-	await post('Profiler.start');
-	const result = await work();
-	const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-	writeFileSync(file, JSON.stringify(profile));
-	return result;
-}
-
-async function drain(request: DrainRequest): Promise<DrainResult> {
-	const warmup = await consume(
-		request.contender,
-		request.prefetch,
-		request.warmupQueue,
-		request.warmupEvents,
-	);
-	await warmup.stop();
-	(globalThis as { gc?: () => void }).gc?.();
-	const rssBefore = process.memoryUsage.rss();
-	const peak = peakMeter();
-	const cpuBefore = process.cpuUsage();
-	const started = now();
-	const { received, stop, elapsed } = await profiled(request.cpuProfile, async () => {
-		const drained = await consume(
-			request.contender,
-			request.prefetch,
-			request.queue,
-			request.events,
-		);
-		return { ...drained, elapsed: (now() - started) / 1000 };
-	});
 	const cpu = process.cpuUsage(cpuBefore);
-	const peakRss = peak();
-	await stop();
+	await consumer.stop();
 	return {
-		eventsPerSecond: received / elapsed,
-		cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received),
-		peakRssGrowthMb: (peakRss - rssBefore) / MB,
-		peakRssMb: peakRss / MB,
 		received,
+		timed: received - receivedBefore,
+		elapsed: (Math.max(lastAt, started) - started) / 1000,
+		cpuMicros: cpu.user + cpu.system,
 	};
 }
 
-process.once('message', (request: DrainRequest) => {
-	drain(request).then(
-		(result) => process.send!(result, () => process.exit(0)),
+class Profiler {
+	private readonly session = new Session();
+
+	constructor(private readonly file: string) {
+		this.session.connect();
+	}
+
+	private post(method: string): Promise<unknown> {
+		return new Promise((resolve, reject) =>
+			this.session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+		);
+	}
+
+	async start(): Promise<void> {
+		await this.post('Profiler.enable');
+		await this.post('Profiler.start');
+	}
+
+	async stop(): Promise<void> {
+		const { profile } = (await this.post('Profiler.stop')) as { profile: unknown };
+		writeFileSync(this.file, JSON.stringify(profile));
+	}
+}
+
+let peak: (() => number) | undefined;
+let rssBefore = 0;
+let profiler: Profiler | undefined;
+
+async function run(command: DrainCommand): Promise<SliceResult | PeakResult | undefined> {
+	switch (command.kind) {
+		case 'warmup': {
+			key = command.contender;
+			prefetch = command.prefetch;
+			await consume(command.queue, command.events);
+			(globalThis as { gc?: () => void }).gc?.();
+			if (command.cpuProfile) {
+				profiler = new Profiler(command.cpuProfile);
+				await profiler.start();
+			}
+			rssBefore = process.memoryUsage.rss();
+			peak = peakMeter();
+			return undefined;
+		}
+		case 'slice':
+			return await consume(command.queue, command.events);
+		case 'finish': {
+			const peakRss = peak ? peak() : process.memoryUsage.rss();
+			await profiler?.stop();
+			return { peakRssGrowthMb: (peakRss - rssBefore) / MB, peakRssMb: peakRss / MB };
+		}
+	}
+}
+
+process.on('message', (command: DrainCommand) => {
+	run(command).then(
+		(result) => {
+			process.send!({ result: result ?? null });
+			if (command.kind === 'finish') process.disconnect();
+		},
 		(error: Error) => {
 			console.error(error);
 			process.exit(1);
