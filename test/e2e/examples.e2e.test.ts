@@ -416,6 +416,8 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		sim.setVehicleFlags(car, { lifeStatus: 'ONLINE' });
 		sim.setVehicleState(car, { ignition: 'OFF', central_lock: 'LOCKED', driving_enabled: false });
 		const commandsBefore = sim.stats.commandsReceived.length;
+		const executionsBefore = (await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.unlockOnBooking))
+			.length;
 
 		const response = await unlock(car);
 		const body = (await response.json()) as Record<string, unknown>;
@@ -432,6 +434,14 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			expect.objectContaining({ vehicleId: car, command: 'UNLOCK_AND_ENABLE_DRIVING' }),
 		]);
 		expect(sim.getVehicleState(car)!.central_lock.value).toBe('UNLOCKED');
+		// The webhook answers before n8n lists the execution: the next test counts executions, and
+		// once saw this one appear in the middle of its count.
+		await waitFor(
+			async () =>
+				(await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.unlockOnBooking)).length ===
+				executionsBefore + 1,
+			'the unlock execution in the list',
+		);
 	});
 
 	/** Example 4's webhook, called with the secret header unless other headers are given. */
