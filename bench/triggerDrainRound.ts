@@ -34,7 +34,6 @@ export interface DrainResult {
 	cpuMicrosPerEvent: number;
 	peakRssGrowthMb: number;
 	peakRssMb: number;
-	received: number;
 	/** Events/s of each slice, in order: shows the spread of the broker's draws. */
 	sliceRates: number[];
 }
@@ -52,14 +51,19 @@ export interface RoundOptions {
 class DrainProcess {
 	private readonly child: ChildProcess;
 	private exited?: Error;
+	/** Resolves once the process has exited, however it ended. */
+	readonly ended: Promise<void>;
 
 	constructor(readonly entry: Entry) {
 		this.child = fork(path.join(__dirname, 'triggerDrain.ts'), [], {
 			execArgv: [...process.execArgv, '--expose-gc'],
 		});
-		this.child.once('exit', (code) => {
-			this.exited = new Error(`${entry.contender.name}: drain process exited ${code}`);
-		});
+		this.ended = new Promise((resolve) =>
+			this.child.once('exit', (code, signal) => {
+				this.exited = new Error(`${entry.contender.name}: drain process exited ${code ?? signal}`);
+				resolve();
+			}),
+		);
 	}
 
 	send<T>(command: DrainCommand): Promise<T> {
@@ -73,11 +77,6 @@ class DrainProcess {
 			});
 			this.child.send(command);
 		});
-	}
-
-	async ended(): Promise<void> {
-		if (this.child.exitCode === null)
-			await new Promise((resolve) => this.child.once('exit', resolve));
 	}
 }
 
@@ -140,7 +139,7 @@ export async function drainRound(
 	const results = new Map<Entry, DrainResult>();
 	for (const lane of lanes) {
 		const peak = await lane.drain.send<PeakResult>({ kind: 'finish' });
-		await lane.drain.ended();
+		await lane.drain.ended;
 		await removeQueue(lane.warmup);
 		const left = await removeQueue(lane.measured);
 		const { name } = lane.drain.entry.contender;
@@ -156,7 +155,6 @@ export async function drainRound(
 			eventsPerSecond: timed / sum((slice) => slice.elapsed),
 			cpuMicrosPerEvent: sum((slice) => slice.cpuMicros) / Math.max(1, timed),
 			...peak,
-			received: lane.received,
 			sliceRates: lane.slices.map((slice) => slice.timed / slice.elapsed),
 		});
 	}
