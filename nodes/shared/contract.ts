@@ -306,11 +306,18 @@ export const events = {
 	} as Record<string, string>,
 	knownReasons: ['MASTER_DATA_CHANGED', 'LIFE_STATUS_CHANGED', 'RENTAL_STATUS_CHANGED'],
 	schemaMajorVersionHeader: 'schema_major_version',
-	/** [choice] the schema version whose layout the trigger interprets; newer ones pass through untouched. */
-	supportedSchemaMajorVersion: 1,
-	/** [choice] where VehicleStateRecorded carries the vehicle id and the state. */
-	stateRecordedVehicleIdField: 'vehicle_id',
-	stateRecordedStateField: 'vehicle_state',
+	/**
+	 * The layouts of `data` the trigger reads, whatever the schema major version (INVERS's own
+	 * example VehicleStateRecorded is major version 2 [doc]; a breaking change comes as a new
+	 * topic [doc]). An event of these types without its layout is passed on as received.
+	 * - VehicleChanged: `data.vehicle` (the vehicle object) and `data.reasons` [doc];
+	 * - VehicleStateRecorded: `data.vehicle_id` and `data.vehicle_state` [choice]; a `state` field
+	 *   is read too (the predecessor's layout is not public).
+	 */
+	layouts: {
+		vehicleChanged: { vehicleField: 'vehicle', reasonsField: 'reasons' },
+		vehicleState: { vehicleIdField: 'vehicle_id', stateFields: ['vehicle_state', 'state'] },
+	},
 	/**
 	 * [choice] the time a VehicleChanged vehicle's status (`life_status`, `operation_status`) took
 	 * its value: the status's own `modified_at`, else the vehicle's. Watched conditions order

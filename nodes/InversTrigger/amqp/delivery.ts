@@ -169,6 +169,8 @@ export type DeliveryState = 'running' | 'ackWaiting' | 'answered';
 export class Delivery {
 	/** Owned by the link (it sends batched acks). */
 	state: DeliveryState = 'running';
+	/** The event's ID once the message was parsed (an unexpected failure answers its copies too). */
+	eventId: string | undefined = undefined;
 
 	constructor(
 		readonly message: ConsumeMessage,
