@@ -129,6 +129,7 @@ export class InversTrigger implements INodeType {
 			closing ??= (async () => {
 				pipeline.beginClose();
 				await session.cancelConsumers();
+				pipeline.returnWaiting();
 				if (manual) {
 					// n8n awaits this before it reports the test run finished, so waiting here for the
 					// run would wait forever: acknowledge in the background, bounded by the timeout.

@@ -466,9 +466,17 @@ export class EventPipeline {
 		}
 	}
 
-	/** Closing: no new executions start; deliveries still arriving and unstarted batches go back. */
+	/** Closing: no new executions start; deliveries still arriving go back to the queue. */
 	beginClose(): void {
 		this.closing = true;
+		this.batcher?.hold();
+	}
+
+	/**
+	 * Closing, once the consumers are cancelled (a message returned earlier would come straight
+	 * back to this consumer): events waiting for a slot or in a batch that did not start go back.
+	 */
+	returnWaiting(): void {
 		this.slots?.cancelWaiting();
 		this.batcher?.stop();
 	}

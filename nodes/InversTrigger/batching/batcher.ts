@@ -97,7 +97,15 @@ export class Batcher {
 		return batch.answered;
 	}
 
-	/** Closing: batches not started go back to the queue; running ones are answered as they end. */
+	/** Closing: no batch starts any more (those running are answered as they end). */
+	hold(): void {
+		this.stopped = true;
+	}
+
+	/**
+	 * Closing, once the consumers are cancelled (a message returned earlier would come straight
+	 * back): batches that did not start go back to the queue.
+	 */
 	stop(): void {
 		this.stopped = true;
 		const waiting = [...this.closed, ...(this.open ? [this.open] : [])];

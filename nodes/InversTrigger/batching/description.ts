@@ -2,13 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 const BATCHING = { show: { startOn: ['batch'] } };
 
-/** Defaults and bounds of "Start the Workflow: In Batches". */
-export const BATCH_DEFAULTS = {
-	maxEvents: 500,
-	maxWaitSeconds: 2,
-	parallel: 1,
-	maxSizeMb: 16,
-};
+/** Bounds of "Start the Workflow: In Batches" (the defaults are the parameters' own). */
 export const BATCH_LIMITS = { maxEvents: 10_000, parallel: 5, maxWaitSeconds: 3_600 };
 
 /** The batch settings, shown after "Start the Workflow". */
@@ -25,7 +19,7 @@ export const batchProperties: INodeProperties[] = [
 		displayName: 'Max Events per Batch',
 		name: 'batchMaxEvents',
 		type: 'number',
-		default: BATCH_DEFAULTS.maxEvents,
+		default: 500,
 		typeOptions: { minValue: 1, maxValue: BATCH_LIMITS.maxEvents },
 		displayOptions: BATCHING,
 		description: 'A batch starts as soon as it holds this many events',
@@ -34,7 +28,7 @@ export const batchProperties: INodeProperties[] = [
 		displayName: 'Max Wait (Seconds)',
 		name: 'batchMaxWait',
 		type: 'number',
-		default: BATCH_DEFAULTS.maxWaitSeconds,
+		default: 2,
 		typeOptions: { minValue: 0.01, maxValue: BATCH_LIMITS.maxWaitSeconds, numberPrecision: 2 },
 		displayOptions: BATCHING,
 		description:
@@ -53,7 +47,7 @@ export const batchProperties: INodeProperties[] = [
 		displayName: 'Parallel Batches',
 		name: 'parallelBatches',
 		type: 'number',
-		default: BATCH_DEFAULTS.parallel,
+		default: 1,
 		typeOptions: { minValue: 1, maxValue: BATCH_LIMITS.parallel },
 		displayOptions: BATCHING,
 		description:
@@ -66,9 +60,19 @@ export const maxBatchSizeOption: INodeProperties = {
 	displayName: 'Max Batch Size (MB)',
 	name: 'maxBatchSizeMb',
 	type: 'number',
-	default: BATCH_DEFAULTS.maxSizeMb,
+	default: 16,
 	typeOptions: { minValue: 1 },
 	displayOptions: { show: { '/startOn': ['batch'] } },
 	description:
 		"In Batches: a batch starts before the next event would take its messages' sizes past this; bounds the memory of one execution's input",
+};
+
+const defaultOf = (property: INodeProperties) => property.default as number;
+const byName = (name: string) => batchProperties.find((property) => property.name === name)!;
+
+export const BATCH_DEFAULTS = {
+	maxEvents: defaultOf(byName('batchMaxEvents')),
+	maxWaitSeconds: defaultOf(byName('batchMaxWait')),
+	parallel: defaultOf(byName('parallelBatches')),
+	maxSizeMb: defaultOf(maxBatchSizeOption),
 };
