@@ -6,6 +6,8 @@ import type { OneApiContext } from './connection';
 import { connection, CREDENTIAL_TYPE, forgetConnection, withCredential } from './connection';
 import type { HttpFailure } from './httpFailure';
 import { failedBeforeSending, isNetworkFailure, readHttpFailure, withFailure } from './httpFailure';
+import type { ListPagingError } from './pagingGuard';
+import { PagingGuard } from './pagingGuard';
 import type { PageSizing } from './pageSize';
 import { requestListPage } from './pageSize';
 import type { FailedRequest } from './problemErrors';
@@ -283,7 +285,8 @@ export interface Page {
 /**
  * Cursor pagination as an async iterator of pages: a caller holds one page at a time, so walking
  * a fleet of any size needs memory for one page only. Each page asks for a size INVERS accepts
- * (see pageSize.ts) and never for more than `maxItems` still need.
+ * (see pageSize.ts) and never for more than `maxItems` still need. A token handed out again, or
+ * empty pages without end, is an error (pagingGuard.ts): never a list that only looks complete.
  */
 export async function* paginate(
 	this: OneApiContext,
@@ -292,7 +295,7 @@ export async function* paginate(
 	const { pageSize, maxItems, ...pageRequest } = request;
 	let pageToken: string | undefined;
 	let received = 0;
-	const seenTokens = new Set<string>();
+	const guard = new PagingGuard('vehicle list');
 	do {
 		const token = pageToken;
 		const sizing: PageSizing = { explicit: pageSize, itemIndex: request.itemIndex };
@@ -307,8 +310,27 @@ export async function* paginate(
 		yield { items, flowId: response.flowId };
 		if (maxItems !== undefined && received >= maxItems) break;
 		pageToken = readNextPageToken(response.body);
-		// A server that hands out the same cursor twice would loop forever: stop instead.
-		if (pageToken && seenTokens.has(pageToken)) break;
-		if (pageToken) seenTokens.add(pageToken);
+		try {
+			guard.pageRead(items.length, pageToken);
+		} catch (error) {
+			throw pagingError(this, error as ListPagingError, pageRequest, response.flowId);
+		}
 	} while (pageToken);
+}
+
+function pagingError(
+	context: OneApiContext,
+	error: ListPagingError,
+	request: Omit<OneApiRequest, 'method'>,
+	flowId: string | undefined,
+): NodeApiError {
+	return new NodeApiError(
+		context.getNode(),
+		{ request: `GET ${request.path}`, page: error.page, flow_id: flowId ?? null },
+		{
+			message: error.message,
+			description: `${error.description}${flowId ? ` Flow ID of page ${error.page}: ${flowId}` : ''}`,
+			itemIndex: request.itemIndex,
+		},
+	);
 }
