@@ -132,7 +132,10 @@ export async function oneApiRequest<T = unknown>(
 	request: OneApiRequest,
 ): Promise<OneApiResponse<T>> {
 	const settings = contextSettings.get(this) ?? DEFAULT_TRANSPORT_SETTINGS;
-	const { baseUrl, clientKey, credentials } = await connection(this);
+	// A credential that cannot be used fails before anything is sent.
+	const { baseUrl, clientKey, credentials } = await connection(this).catch((error: Error) => {
+		throw recordRequestOutcome(error, { mayHaveRun: false, earlierAttemptMayHaveRun: false });
+	});
 	const gate = rateLimitGateFor(clientKey);
 	const idempotent =
 		request.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(request.method);
