@@ -14,6 +14,8 @@ import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
 import { rateLimitGateFor, retryDelayMs } from './rateLimit';
 import { recordRequestOutcome } from './requestOutcome';
+import { scrubFailure, scrubValue } from './secretScrub';
+import { backoffMs, isTransientStatus, RETRY_DEFAULTS } from './retryPolicy';
 import type { ExpectedBody } from './responseBody';
 import { bodyIsExpected, unexpectedBodyError } from './responseBody';
 import { findTokenRequestError } from './tokenErrors';
@@ -74,10 +76,7 @@ export interface TransportSettings {
 
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
 	timeoutMs: 30_000,
-	maxRetries: 3,
-	maxRateLimitWaitMs: 120_000,
-	maxRateLimitRetries: 10,
-	retryBaseDelayMs: 500,
+	...RETRY_DEFAULTS,
 };
 
 /** Settings per node execution context (nodes set them from their options once per run). */
@@ -90,16 +89,6 @@ export function configureTransport(
 	contextSettings.set(context, { ...DEFAULT_TRANSPORT_SETTINGS, ...settings });
 }
 
-function isTransientStatus(status: number | undefined): boolean {
-	return status === 500 || status === 502 || status === 503 || status === 504;
-}
-
-function backoffMs(attempt: number, baseMs: number): number {
-	const exponential = baseMs * 2 ** attempt;
-	// Full jitter keeps parallel retries from arriving together.
-	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
-}
-
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const result: Record<string, string> = {};
 	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
@@ -108,19 +97,34 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	return result;
 }
 
+/** What a request saw of the rate limit when it gave up. */
+interface RateLimitStop {
+	/** 429 answers received, the last one included. */
+	answers: number;
+	/** Time waited for the rate limit so far. */
+	waitedMs: number;
+	/** The wait the last 429 asked for. */
+	askedMs: number;
+}
+
 function rateLimitExceededError(
 	context: OneApiContext,
 	request: FailedRequest,
-	waitedMs: number,
-	answers: number,
+	settings: TransportSettings,
+	stop: RateLimitStop,
 	flowId: string | undefined,
 ): NodeApiError {
+	const seconds = (ms: number) => Math.round(ms / 1000);
+	const what =
+		stop.waitedMs + stop.askedMs > settings.maxRateLimitWaitMs
+			? `INVERS asked to wait ${seconds(stop.askedMs)} s before the next request; the node waits at most ${seconds(settings.maxRateLimitWaitMs)} s per request, so it stopped at once${stop.waitedMs > 0 ? ` (it had waited ${seconds(stop.waitedMs)} s already)` : ''}.`
+			: `Got ${stop.answers} "too many requests" answers and waited ${seconds(stop.waitedMs)} s for the rate limit; the node waits out at most ${settings.maxRateLimitRetries} per request.`;
 	return new NodeApiError(
 		context.getNode(),
 		{ status: 429, request: `${request.method} ${request.path}`, flow_id: flowId ?? null },
 		{
 			message: 'The INVERS OneAPI rate limit stayed exceeded',
-			description: `Got ${answers} "too many requests" answers and waited ${Math.round(waitedMs / 1000)} s in total for the rate limit to reset without success. Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
+			description: `${what} Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},
@@ -133,9 +137,11 @@ export async function oneApiRequest<T = unknown>(
 ): Promise<OneApiResponse<T>> {
 	const settings = contextSettings.get(this) ?? DEFAULT_TRANSPORT_SETTINGS;
 	// A credential that cannot be used fails before anything is sent.
-	const { baseUrl, clientKey, credentials } = await connection(this).catch((error: Error) => {
-		throw recordRequestOutcome(error, { mayHaveRun: false, earlierAttemptMayHaveRun: false });
-	});
+	const { baseUrl, clientKey, credentials, secrets } = await connection(this).catch(
+		(error: Error) => {
+			throw recordRequestOutcome(error, { mayHaveRun: false, earlierAttemptMayHaveRun: false });
+		},
+	);
 	const gate = rateLimitGateFor(clientKey);
 	const idempotent =
 		request.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(request.method);
@@ -223,10 +229,8 @@ export async function oneApiRequest<T = unknown>(
 			// an error, never output: not retried either, the same proxy would answer again.
 			if (!bodyIsExpected(answer.body, expectedBody)) {
 				// A success status: the request was accepted and may have taken effect.
-				throw settle(
-					unexpectedBodyError(this.getNode(), answer, failedRequest, expectedBody),
-					true,
-				);
+				const shown = { ...answer, body: scrubValue(answer.body, secrets()) };
+				throw settle(unexpectedBodyError(this.getNode(), shown, failedRequest, expectedBody), true);
 			}
 			return {
 				...answer,
@@ -234,7 +238,8 @@ export async function oneApiRequest<T = unknown>(
 				etag: answer.headers.etag,
 			};
 		}
-		failure = failure as HttpFailure;
+		// Whatever the answer says reaches errors and items only with the credential's secrets out.
+		failure = scrubFailure(failure as HttpFailure, secrets());
 		const flowId = failure.headers[FLOW_ID_HEADER];
 		if (failure.status === 429) {
 			// A 429 was not executed: every request, commands included, may wait and go again, a
@@ -250,8 +255,8 @@ export async function oneApiRequest<T = unknown>(
 					rateLimitExceededError(
 						this,
 						failedRequest,
-						rateLimitWaitedMs + delay,
-						rateLimitAnswers,
+						settings,
+						{ answers: rateLimitAnswers, waitedMs: rateLimitWaitedMs, askedMs: delay },
 						flowId,
 					),
 					false,
