@@ -229,7 +229,11 @@ export async function oneApiRequest<T = unknown>(
 			// an error, never output: not retried either, the same proxy would answer again.
 			if (!bodyIsExpected(answer.body, expectedBody)) {
 				// A success status: the request was accepted and may have taken effect.
-				const shown = { ...answer, body: scrubValue(answer.body, secrets()) };
+				const shown = {
+					statusCode: answer.statusCode,
+					headers: scrubValue(answer.headers, secrets()) as Record<string, string>,
+					body: scrubValue(answer.body, secrets()),
+				};
 				throw settle(unexpectedBodyError(this.getNode(), shown, failedRequest, expectedBody), true);
 			}
 			return {
