@@ -5,11 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
 import { runCredentialTest } from '../harness/credentialTest';
 import { management, vehicleById } from '../harness/params';
-import type { ScriptedRequest } from '../harness/scriptedApi';
-import { ScriptedApi } from '../harness/scriptedApi';
+import type { ScriptedApi, ScriptedRequest } from '../harness/scriptedApi';
+import { useScriptedApi } from '../harness/scriptedApi';
 import type { NodeRunResult } from '../harness/workflowRunner';
 import { runNode } from '../harness/workflowRunner';
 
@@ -17,14 +16,9 @@ const CLIENT_ID = 'scripted#client';
 const SECRET = 'scripted-secret-0123456789';
 const BASIC = Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64');
 
+const scriptedApi = useScriptedApi();
 let api: ScriptedApi;
-beforeEach(async () => {
-	api = await new ScriptedApi().start();
-});
-afterEach(async () => {
-	await api.close();
-	clearAccessTokenCache();
-});
+beforeEach(() => (api = scriptedApi()));
 
 /** What an execution stores and shows: its run data and the node's error, as text. */
 function everythingShown(result: NodeRunResult): string {
