@@ -24,6 +24,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** "Continue (using error output)": failed items go to a second output, `errorItems`. */
 	errorOutput?: boolean;
+	/** The node's version as a workflow saved it; 1 by default. */
+	typeVersion?: number;
 }
 
 export interface NodeRunResult {
@@ -66,7 +68,12 @@ export function buildWorkflow(
 	nodeType: string,
 	parameters: INodeParameters,
 	credentials: TestCredentials,
-	options: { items?: IDataObject[]; continueOnFail?: boolean; errorOutput?: boolean } = {},
+	options: {
+		items?: IDataObject[];
+		continueOnFail?: boolean;
+		errorOutput?: boolean;
+		typeVersion?: number;
+	} = {},
 ) {
 	const nodeName = 'Node Under Test';
 	const nodes: INode[] = [
@@ -82,7 +89,7 @@ export function buildWorkflow(
 			id: 'under-test',
 			name: nodeName,
 			type: `${PACKAGE}.${nodeType}`,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters,
 			credentials: { inversOneApi: { id: '1', name: 'INVERS test' } },

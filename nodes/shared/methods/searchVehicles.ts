@@ -30,6 +30,7 @@ export async function searchVehicles(
 		return await oneApiRequest.call(this, {
 			method: 'GET',
 			path: paths.vehicles,
+			subject: 'the vehicle list',
 			qs: pageQuery,
 			expect: 'list',
 		});

@@ -162,6 +162,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const results: IDataObject[] = [];
 	const pages = paginate.call(this, {
 		path: paths.vehicles,
+		subject: 'the vehicle list',
 		qs: search ? { [listQuery.search]: search } : {},
 		pageSize,
 		// Without client-side filters, no page asks for more vehicles than the limit still needs.
