@@ -20,6 +20,8 @@ function run(node: string, parameters: IDataObject) {
 		node,
 		parameters: parameters as INodeParameters,
 		credentials: simulatorCredentials(sim()),
+		// The commands here are version 1's Send Command (sendCommandParameters).
+		typeVersion: node === 'inversVehicleCommands' ? 1 : undefined,
 	});
 }
 

@@ -305,6 +305,7 @@ describe('Continue On Fail: each item keeps its own result or error item, in inp
 		const { car1, car2, moped, ids } = mixedBatch();
 		const { items, errorItems, error } = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters('={{ $json.id }}', 'UNLOCK_CENTRAL_LOCK'),
 			credentials: simulatorCredentials(sim()),
 			items: ids.map((id) => ({ id })),

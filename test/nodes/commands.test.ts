@@ -158,6 +158,7 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		const { simulatorCredentials } = await import('../harness/simulatorFixture');
 		const { error } = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters(id, 'DRAW_ATTENTION'),
 			credentials: simulatorCredentials(sim(), 'nocommands#client', 'nocommands-secret'),
 		});
