@@ -1,8 +1,8 @@
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { VersionedNodeType } from 'n8n-workflow';
 
-import { InversVehicleCommandsV1 } from './v1/InversVehicleCommandsV1.node';
-import { InversVehicleCommandsV2 } from './v2/InversVehicleCommandsV2.node';
+import { InversVehicleCommandsV1 } from './v1/InversVehicleCommandsV1';
+import { InversVehicleCommandsV2 } from './v2/InversVehicleCommandsV2';
 
 /**
  * INVERS Vehicle Commands. Version 2 (the default for new nodes) makes every command an operation
@@ -12,7 +12,8 @@ import { InversVehicleCommandsV2 } from './v2/InversVehicleCommandsV2.node';
  * Each version has a description of its own rather than one description with `@version`
  * conditions: n8n derives an AI tool's name and description from the first "operation"
  * parameter of the description, whatever the node's version, so two operation parameters in one
- * description would give version 1's tools version 2's wording, or the reverse.
+ * description would give version 1's tools version 2's wording, or the reverse. The versions'
+ * files are not named `.node.ts`: n8n loads this file, and resolves every version's icon from here.
  */
 export class InversVehicleCommands extends VersionedNodeType {
 	constructor() {

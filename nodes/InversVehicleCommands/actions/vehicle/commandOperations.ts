@@ -87,7 +87,7 @@ const commandName: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. HONK_HORN',
 	description:
-		'The capability name of the command (e.g. HONK_HORN) or its path segment (e.g. honk-horn)',
+		'The capability name of the command (e.g. HONK_HORN) or its path segment (e.g. honk-horn).',
 };
 
 export const description: INodeProperties[] = [
