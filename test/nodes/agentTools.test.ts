@@ -9,6 +9,10 @@ import { COMMAND_NAME_FOR_MODEL } from '../../nodes/InversVehicleCommands/action
 import { SEARCH_FOR_MODEL } from '../../nodes/InversVehicleManagement/actions/vehicle/getMany.operation';
 import { VEHICLE_ID_FOR_MODEL } from '../../nodes/shared/descriptions/vehicleLocator';
 import { KNOWN_COMMANDS } from '../../nodes/shared/contract';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { INode, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { nodeTypes, PACKAGE } from '../harness/nodeTypes';
@@ -201,4 +205,46 @@ describe('a tool node runs with what the model filled in', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json.vehicle_id).toBe(id);
 	});
+});
+
+describe('example 7 (the fleet assistant) uses the tools as the node panel adds them', () => {
+	const example = JSON.parse(
+		readFileSync(
+			path.join(__dirname, '..', '..', 'examples', '07-fleet-assistant-agent.json'),
+			'utf8',
+		),
+	) as { nodes: INode[] };
+	const tools = example.nodes.filter((node) => node.type.startsWith('n8n-nodes-invers-oneapi.'));
+
+	test('its INVERS tools: two look-ups and the two lock commands, nothing else', () => {
+		expect(tools.map((node) => [node.type.split('.')[1], node.parameters.operation])).toEqual([
+			['inversVehicleManagementTool', 'getMany'],
+			['inversVehicleManagementTool', 'getLatestState'],
+			['inversVehicleCommandsTool', 'lockCentralLock'],
+			['inversVehicleCommandsTool', 'unlockCentralLock'],
+		]);
+	});
+
+	test.each(tools.map((node) => [node.name, node]))(
+		'"%s": the name n8n gives it, and the model-filled values the node presets',
+		(_name, saved) => {
+			const type = (saved as INode).type.split('.')[1].replace(/Tool$/, '');
+			const { node } = toolNode(
+				type,
+				(saved as INode).parameters as INodeParameters,
+				(saved as INode).typeVersion,
+			);
+			expect((saved as INode).name).toBe(node.name);
+			for (const key of ['vehicle', 'search']) {
+				if (key in (saved as INode).parameters) {
+					const preset = toolNode(
+						type,
+						{ resource: 'vehicle', operation: (saved as INode).parameters.operation as string },
+						(saved as INode).typeVersion,
+					).node.parameters[key];
+					expect((saved as INode).parameters[key]).toEqual(preset);
+				}
+			}
+		},
+	);
 });
