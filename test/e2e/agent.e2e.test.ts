@@ -14,7 +14,7 @@ import { COMMAND_NAME_FOR_MODEL } from '../../nodes/InversVehicleCommands/action
 import { SEARCH_FOR_MODEL } from '../../nodes/InversVehicleManagement/actions/vehicle/getMany.operation';
 import { VEHICLE_ID_FOR_MODEL } from '../../nodes/shared/descriptions/vehicleLocator';
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
-import { startN8n } from '../../scripts/sandbox/n8nInstance';
+import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import {
 	generateWebhookSecret,
 	unlockWebhookHeaders,
@@ -30,6 +30,7 @@ import {
 	newInstance,
 	publishWorkflow,
 	readExample,
+	rest,
 	tempDir,
 	waitFor,
 	writeWorkflows,
@@ -46,6 +47,13 @@ const OTHER_COMMAND_NODE = 'Send another command to a vehicle in INVERS Vehicle 
 /** Least privilege: the command tools' API client may only send commands, the look-ups only read. */
 const COMMANDS_CREDENTIAL = { id: 'inversAgentCmds01', name: 'INVERS (commands only)' };
 const READ_CREDENTIAL = { id: 'inversAgentRead01', name: 'INVERS (read only)' };
+
+interface NodeTypeDescription {
+	name: string;
+	version: number | number[];
+	defaultVersion?: number;
+	properties: Array<{ name: string; options?: Array<{ value?: unknown; action?: string }> }>;
+}
 
 /** The results the tools gave the model, in order (the `tool` messages of the last request). */
 function toolResults(request: ChatRequest): string[] {
@@ -187,6 +195,42 @@ describeE2e('an AI agent with the INVERS tools (example 7) in n8n 2.41', () => {
 	const SEARCH = 'Get many vehicles';
 	const LATEST_STATE = 'Get the latest state of a vehicle';
 	const OTHER = 'Send another command to a vehicle';
+
+	it('offers Vehicle Commands version 2 (the default) with an action per command, version 1 still, and each as a tool', async () => {
+		const cookie = await ownerSession(n8n!.url);
+		const { status, body } = await rest<NodeTypeDescription[]>(
+			n8n!.url,
+			cookie,
+			'GET',
+			'/types/nodes.json',
+		);
+		expect(status).toBe(200);
+		const commands = (name: string, version: number) =>
+			body.find(
+				(type) =>
+					type.name === `n8n-nodes-invers-oneapi.${name}` &&
+					([] as number[]).concat(type.version).includes(version),
+			);
+		expect(commands('inversVehicleCommands', 1)).toBeDefined();
+		const v2 = commands('inversVehicleCommands', 2)!;
+		expect(v2.defaultVersion).toBe(2);
+		const actions = v2.properties
+			.filter((property) => property.name === 'operation')
+			.flatMap((property) => property.options ?? [])
+			// n8n adds its own "Custom API Call" (the HTTP Request node with this credential).
+			.filter((option) => option.value !== '__CUSTOM_API_CALL__')
+			.map((option) => option.action);
+		// What the node panel lists (and finds by "unlock") under INVERS Vehicle Commands.
+		expect(actions.filter((action) => /unlock/i.test(action ?? '')).sort()).toEqual([
+			'Unlock a vehicle and enable driving',
+			'Unlock the battery compartment',
+			'Unlock the central lock of a vehicle',
+			'Unlock the top case of a vehicle',
+		]);
+		expect(actions).toHaveLength(12);
+		expect(commands('inversVehicleCommandsTool', 2)).toBeDefined();
+		expect(commands('inversVehicleCommandsTool', 1)).toBeDefined();
+	});
 
 	it('tells the model each tool by a name and description of its own, with described parameters; a lock by plate is sent once', async () => {
 		const car = readyCar('5AGB9');
