@@ -32,6 +32,7 @@ describe('credential test of the API client', () => {
 		// And it does what it is for: a command goes through with the same credential.
 		const { error, items } = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters(sim().vehicleIds()[0], 'DRAW_ATTENTION'),
 			credentials: simulatorCredentials(sim(), 'commands#client', 'commands-secret'),
 		});

@@ -91,11 +91,12 @@ describe('a problem that repeats the request', () => {
 		});
 		const { error } = await get();
 		expect(error?.message.length).toBeLessThan(1100);
-		expect(error?.message).toContain('[cut: 4000 more characters]');
+		expect(error?.description).toContain('[cut: 4000 more characters]');
 		const data = (error as unknown as { errorResponse: IDataObject }).errorResponse;
 		expect(String(data.type).length).toBeLessThan(1100);
 		expect(String(data.title).length).toBeLessThan(1100);
-		expect(error?.description?.length).toBeLessThan(1300);
+		// The title and the problem type, each cut at about 1,000 characters, and the short rest.
+		expect(error?.description?.length).toBeLessThan(2300);
 	});
 });
 

@@ -104,7 +104,9 @@ describe('Add Vehicle', () => {
 
 		// Until setup has finished the vehicle refuses commands, with a hint to wait.
 		const early = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
-		expect(early.error?.message).toBe('Conflicting setup status');
+		expect(early.error?.message).toContain(
+			"refused and not carried out (INVERS answered 409: the vehicle's setup has not finished or failed): wait until the vehicle's setup status is SUCCEEDED",
+		);
 
 		await until(() => sim().getVehicle(id)?.[SETUP_STATUS_FIELD] === 'SUCCEEDED');
 		const later = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
@@ -237,8 +239,11 @@ describe('Add Vehicle', () => {
 		async (_case, overrides, field) => {
 			const parameters = addParameters(overrides);
 			const { error } = await lifecycle('vehicle', 'add', parameters);
-			expect(error?.message).toBe(
-				`Referenced resource not found: telematics unit ${String(parameters.telematicsUnitId)} (CLOUDBOXX) with vehicle model ${String(parameters.vehicleModelId)}`,
+			// Names what was asked for, quotes INVERS's reason, says nothing changed and what to check.
+			expect(error?.message).toMatch(
+				new RegExp(
+					`^Adding telematics unit ${String(parameters.telematicsUnitId)} \\(CLOUDBOXX\\) with vehicle model ${String(parameters.vehicleModelId)} was refused; nothing changed \\(INVERS answered 400: ${field}: .*\\): check the telematics unit ID, the vehicle model ID and the OEM credentials ID\\.$`,
+				),
 			);
 			expect(error?.httpCode).toBe('400');
 			expect(error?.description).toContain(field);
@@ -274,12 +279,14 @@ describe('Add Vehicle', () => {
 		expect(items[1].json.error).toContain('The field "VIN" holds "NOT-A-VIN"');
 		expect(items[2].json).toMatchObject({
 			error: expect.stringMatching(
-				/^Referenced resource not found: telematics unit CBX-99999999 \(CLOUDBOXX\)/,
+				/^Adding telematics unit CBX-99999999 \(CLOUDBOXX\) with vehicle model \S+ was refused; nothing changed /,
 			),
 			details: { problemType: problemTypes.referencedResourceNotFound },
 		});
 		expect(items[3].json).toMatchObject({
-			error: 'Validation error',
+			error: expect.stringMatching(
+				/^Adding telematics unit CBX-10101 \(CLOUDBOXX\) .* was refused; nothing changed \(INVERS answered 400: telematics_unit_id: unit 'CBX-10101' is already used by vehicle /,
+			),
 			details: { problemType: problemTypes.validationError },
 		});
 		expect((items[3].json.details as { description: string }).description).toContain(
@@ -403,7 +410,9 @@ describe('Vehicle models', () => {
 		const { error } = await lifecycle('vehicleModel', 'getMany', {
 			telematicsBrand: '={{ "ACME" }}',
 		});
-		expect(error?.message).toBe('INVERS knows no telematics brand "ACME"');
+		expect(error?.message).toBe(
+			'INVERS knows no telematics brand "ACME" (INVERS answered 404): check the field "Telematics Brand"; brands known today are CLOUDBOXX, NIU',
+		);
 		expect(error?.description).toContain('CLOUDBOXX, NIU');
 	});
 

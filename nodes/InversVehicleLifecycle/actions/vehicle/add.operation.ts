@@ -166,16 +166,16 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 					// A success status with an unreadable body already says so in its own words.
 					const accepted = /^2/.test(String(error.httpCode ?? ''));
 					if (mayHaveHadEffect(error) && !accepted) {
-						// Timed out, connection lost or a server error: never advise a blind retry.
+						// Timed out, connection lost or a server error: never advise a blind retry. The
+						// message says so already; the description says how to look.
 						const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
 						error.description = [
-							`${error.message}: the vehicle with telematics ${unit} may or may not have been added.`,
+							`The vehicle with telematics ${unit} may or may not have been added.`,
 							howToCheck(body),
 							flowId ? `Flow ID: ${String(flowId)}` : undefined,
 						]
 							.filter(Boolean)
 							.join(' ');
-						error.message = 'The vehicle may or may not have been added';
 					}
 					throw error;
 				});
