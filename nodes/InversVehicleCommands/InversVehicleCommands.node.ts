@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { inversOneApiConnectionTest } from '../shared/credentialTest';
+import { inversOneApiConnectionTest } from '../credentialTest';
 import { searchVehicles } from '../shared/methods/searchVehicles';
 import { router } from './actions/router';
 import * as vehicle from './actions/vehicle';
