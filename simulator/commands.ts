@@ -4,7 +4,7 @@
  * commandLatencyMs (each request on its own timer, so commands run concurrently) and changes the
  * vehicle's state.
  */
-import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from './apiNames';
 import { isoTimestamp } from './clock';
 import { vehicleStateRecorded } from './events';
 import { type Reply, type RequestContext, json } from './http';

@@ -7,11 +7,11 @@ import {
 	SETUP_STATUS_FIELD,
 	TOKEN_PATH,
 	listQuery,
+	nextPageToken,
 	paths,
-	problemTypes,
 	rateLimitHeaders,
-	readNextPageToken,
-} from '../nodes/shared/contract';
+} from './apiNames';
+import { problemTypes } from './inversRules';
 import { type EventEnvelope, type Simulator, type Vehicle, startSimulator } from './index';
 import { type ApiResponse, TestClient, basicAuth } from './testHttp';
 
@@ -142,7 +142,7 @@ describe('vehicle list', () => {
 			expect(page.status).toBe(200);
 			sizes.push(page.body.items.length);
 			seen.push(...page.body.items.map((vehicle: Vehicle) => vehicle.id));
-			pageToken = readNextPageToken(page.body);
+			pageToken = nextPageToken(page.body);
 			if (!pageToken) expect(page.body.next_page_token).toBeNull();
 		} while (pageToken);
 		expect(sizes).toEqual([100, 100, 50]);
@@ -702,7 +702,7 @@ describe('fleet', () => {
 				const query = `?limit=100${pageToken ? `&page_token=${pageToken}` : ''}`;
 				const page = await bigClient.request('GET', paths.vehicles + query, { token: bigToken });
 				count += page.body.items.length;
-				pageToken = readNextPageToken(page.body);
+				pageToken = nextPageToken(page.body);
 			} while (pageToken);
 			expect(count).toBe(20_000);
 		} finally {

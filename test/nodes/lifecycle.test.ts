@@ -3,7 +3,8 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
-import { problemTypes, SETUP_STATUS_FIELD } from '../../nodes/shared/contract';
+import { problemTypes } from '../../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from '../../simulator/apiNames';
 import { vehicleById } from '../harness/params';
 import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
 import { buildWorkflow, runNode } from '../harness/workflowRunner';
