@@ -19,7 +19,10 @@ export class InversVehicleLifecycle implements INodeType {
 		name: 'inversVehicleLifecycle',
 		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: "Unit Credentials" chooses which unit credential Add Vehicle sends (version 1
+		// sends the one filled in). See CHANGELOG.md for what each version changed.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Add vehicles to an INVERS fleet by their telematics unit, remove (archive) them, and list the vehicle models a telematics brand supports',

@@ -17,7 +17,10 @@ export class InversVehicleManagement implements INodeType {
 		name: 'inversVehicleManagement',
 		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// A change of a parameter's name, meaning or default comes as a new version here, with
+		// `@version` display options for what differs, so saved workflows keep the version they had.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Read and update the vehicles of an INVERS fleet: master data, statuses, tags, custom fields, latest state',
