@@ -90,7 +90,7 @@ describe('onStopRequest', () => {
 	it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
 		'%s to it stops its children',
 		async (signal) => {
-			const run = startFixture('bash scripts/run-ts.sh "$FIXTURE"');
+			const run = startFixture('exec bash scripts/run-ts.sh "$FIXTURE"');
 			const { fixture, child, grandchildren } = await run.pids();
 			process.kill(fixture, signal);
 			await until(
@@ -104,7 +104,7 @@ describe('onStopRequest', () => {
 
 	it('its parent ending (npm killed by SIGHUP passes nothing on) stops its children', async () => {
 		// The shell starts the fixture in the background and waits until told to end.
-		const run = startFixture('bash scripts/run-ts.sh "$FIXTURE" & sleep 60');
+		const run = startFixture('bash scripts/run-ts.sh "$FIXTURE" & wait');
 		const { fixture, child, grandchildren } = await run.pids();
 		run.parent.kill('SIGKILL');
 		await until(
