@@ -434,8 +434,8 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			expect.objectContaining({ vehicleId: car, command: 'UNLOCK_AND_ENABLE_DRIVING' }),
 		]);
 		expect(sim.getVehicleState(car)!.central_lock.value).toBe('UNLOCKED');
-		// The webhook answers before n8n lists the execution: the next test counts executions, and
-		// once saw this one appear in the middle of its count.
+		// The webhook answers before n8n lists the execution: wait for it, so that the next test's
+		// count of executions starts after this one.
 		await waitFor(
 			async () =>
 				(await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.unlockOnBooking)).length ===
