@@ -115,6 +115,17 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 		await createDatabase(DATABASE);
 	});
 
+	/** The sandbox of the running test: a test that fails half-way leaves nothing running. */
+	let current: Sandbox | undefined;
+
+	afterEach(() => {
+		if (!current?.npm.pid) return;
+		for (const pid of [current.npm.pid, ...descendants(current.npm.pid)]) {
+			if (alive(pid)) process.kill(pid, 'SIGKILL');
+		}
+		current = undefined;
+	});
+
 	afterAll(async () => {
 		await dropDatabase(DATABASE);
 		if (!fleetId) return;
@@ -173,12 +184,13 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 		npm.stdout.on('data', collect);
 		npm.stderr.on('data', collect);
 		const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
-		return {
+		current = {
 			npm,
 			output: () => output,
 			longestSilence: () => Math.max(longest, Date.now() - last),
 			exited,
 		};
+		return current;
 	}
 
 	async function banner(sandbox: Sandbox, timeoutMs: number): Promise<string> {
@@ -252,9 +264,9 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 				'published, running now: 2 Event-triggered alert, 3 Master data sync to Postgres, 6 Fleet state mirror',
 			);
 			expect(text).toContain(
-				'not published: 1 Nightly maintenance sweep, 4 Unlock on booking (webhook), 5 Fleet onboarding',
+				'not published: 1 Nightly maintenance sweep, 4 Unlock on booking (webhook), 5 Fleet onboarding, 7 Fleet assistant (AI agent)',
 			);
-			expect(text).toContain('imported now: 1, 2, 3, 4, 5, 6; kept as they are in n8n: none');
+			expect(text).toContain('imported now: 1, 2, 3, 4, 5, 6, 7; kept as they are in n8n: none');
 			expect(text).toContain(`example 2 posts to http://127.0.0.1:${ports.alert}/invers-alert`);
 			const example4 = /example 4: {3}publish it, then it unlocks (\S+) \(a parked, free car/.exec(
 				text,
@@ -355,12 +367,12 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 			const sandbox = startSandbox();
 			const text = await banner(sandbox, 5 * 60_000);
 
-			expect(text).toContain('imported now: none; kept as they are in n8n: 1, 2, 3, 4, 5, 6');
+			expect(text).toContain('imported now: none; kept as they are in n8n: 1, 2, 3, 4, 5, 6, 7');
 			expect(text).toContain(
 				'published, running now: 3 Master data sync to Postgres, 4 Unlock on booking (webhook), 6 Fleet state mirror',
 			);
 			expect(text).toContain(
-				'not published: 1 Nightly maintenance sweep, 2 Event-triggered alert, 5 Fleet onboarding',
+				'not published: 1 Nightly maintenance sweep, 2 Event-triggered alert, 5 Fleet onboarding, 7 Fleet assistant (AI agent)',
 			);
 			expect(text).not.toContain('publish it, then');
 			const line = /example 4: {3}published; it unlocks (\S+) [^\n]*\n\s+(curl [^\n]+)/.exec(text);
