@@ -59,8 +59,10 @@ async function applyFault(
 	answer: () => Promise<Reply>,
 	flowId: string,
 ): Promise<void> {
-	// Handling first proves a client does not retry what the API already executed.
-	if (fault.executeBeforeFault && fault.kind !== 'slow' && fault.kind !== 'rate-limit') {
+	// Handling first proves a client does not retry what the API already executed ('slow',
+	// 'cut-body' and 'trickle' handle the request for real anyway; a 429 never executes).
+	const answersForReal = ['slow', 'rate-limit', 'cut-body', 'trickle'].includes(fault.kind);
+	if (fault.executeBeforeFault && !answersForReal) {
 		await answer();
 	}
 	switch (fault.kind) {
@@ -98,6 +100,9 @@ async function applyFault(
 			if (fault.contentType) res.setHeader('Content-Type', fault.contentType);
 			res.writeHead(fault.status ?? 200).end(fault.body ?? '');
 			return;
+		case 'cut-body':
+		case 'trickle':
+			return spoilAnswer(fault, res, sim, await answer());
 		case 'status': {
 			const status = fault.status ?? 500;
 			if (status === 429) sim.stats.rateLimited++;
@@ -107,6 +112,39 @@ async function applyFault(
 			return writeReply(res, problemReply(problem, flowId));
 		}
 	}
+}
+
+/**
+ * The real answer, spoilt after its status line: `cut-body` sends half the body and drops the
+ * connection (the request was carried out, its answer lost on the way), `trickle` sends one byte
+ * per `delayMs` (a stalled proxy or network) until the body is complete or the client gives up.
+ */
+async function spoilAnswer(
+	fault: FaultRule,
+	res: ServerResponse,
+	sim: Simulation,
+	reply: Reply,
+): Promise<void> {
+	const body = Buffer.from(
+		reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json)),
+		'utf8',
+	);
+	for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+	res.setHeader('Content-Type', reply.contentType ?? 'application/json');
+	res.setHeader('Content-Length', String(body.length));
+	res.writeHead(reply.status);
+	if (fault.kind === 'cut-body') {
+		res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))), () =>
+			res.socket?.destroy(),
+		);
+		return;
+	}
+	for (let offset = 0; offset < body.length; offset++) {
+		if (res.destroyed) return;
+		res.write(body.subarray(offset, offset + 1));
+		await sim.delays.sleep(fault.delayMs ?? 1000);
+	}
+	res.end();
 }
 
 /** Authentication, rate limit, permission, handler: every outcome becomes a Reply. */

@@ -89,7 +89,16 @@ export interface SimulatorOptions extends SimulatorConfig {
 	pageTokenField: PageTokenField;
 }
 
-export type FaultKind = 'status' | 'html' | 'slow' | 'drop' | 'rate-limit' | 'redirect' | 'body';
+export type FaultKind =
+	| 'status'
+	| 'html'
+	| 'slow'
+	| 'drop'
+	| 'rate-limit'
+	| 'redirect'
+	| 'body'
+	| 'cut-body'
+	| 'trickle';
 
 export interface FaultRule {
 	method?: string;
@@ -105,6 +114,7 @@ export interface FaultRule {
 	problemType?: string;
 	/** For 'status': the problem's detail text. */
 	detail?: string;
+	/** For 'slow': the wait before answering; for 'trickle': the wait between two bytes (default 1000). */
 	delayMs?: number;
 	/** For 'rate-limit': the `Retry-After` seconds (0 allowed: a broken or skewed API). */
 	retryAfterSeconds?: number;
