@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { permissions, problemTypes } from '../contract';
+import { isCertificateProblem } from './http/clientError';
 import type { HttpFailure } from './httpFailure';
 import { isRedirectStatus, redirectTarget } from './redirect';
 
@@ -141,6 +142,18 @@ function joinDescription(parts: Array<string | undefined>): string {
 	return parts.filter((part) => part !== undefined && part !== '').join(' ');
 }
 
+const CERTIFICATE_HINT =
+	'If a proxy or gateway between n8n and INVERS inspects TLS, give n8n its CA certificate with the environment variable NODE_EXTRA_CA_CERTS.';
+
+/** What came of the answer before it was lost, in words: "the answer broke off after status 200". */
+function answerSeen(failure: HttpFailure, timedOut: boolean): string | undefined {
+	const status = failure.brokeOffAfterStatus;
+	if (status === undefined) return undefined;
+	return timedOut
+		? `the answer was still arriving after status ${status} when the Timeout ran out`
+		: `the answer broke off after status ${status}`;
+}
+
 /** A NodeApiError from a failed OneAPI call: message = problem title, description = detail, hint and flow ID. */
 export function problemToNodeApiError(
 	node: INode,
@@ -159,15 +172,30 @@ export function problemToNodeApiError(
 		// The network code goes into the description only: n8n rewrites messages that contain one.
 		const code = failure.code ?? 'network error';
 		const timedOut = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'].includes(code);
-		if (request.isCommand) {
-			message =
-				'The command was sent, but no answer came back: it may or may not have reached the vehicle';
-			description = `${code} while waiting for the answer to ${request.method} ${request.path}. Commands are never resent automatically: check the latest vehicle state before sending it again.`;
+		const seen = answerSeen(failure, timedOut);
+		if (failure.permanent) {
+			message = 'The INVERS OneAPI could not be reached';
+			description = joinDescription([
+				`${failure.message} (${request.method} ${request.path}).`,
+				isCertificateProblem(code) ? CERTIFICATE_HINT : undefined,
+				failure.notSent ? 'Nothing was sent.' : undefined,
+			]);
+		} else if (request.isCommand) {
+			message = seen
+				? 'The command reached INVERS, but its answer was lost: it may or may not have been carried out'
+				: 'The command was sent, but no answer came back: it may or may not have reached the vehicle';
+			description = `${code} while waiting for the answer to ${request.method} ${request.path}${seen ? `: ${seen}` : ''}. Commands are never resent automatically: check the latest vehicle state before sending it again.`;
 		} else {
 			message = timedOut
 				? 'The INVERS OneAPI did not answer in time'
-				: 'The INVERS OneAPI could not be reached';
-			description = `${code} on ${request.method} ${request.path}. ${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
+				: seen
+					? `The answer of the INVERS OneAPI broke off after status ${failure.brokeOffAfterStatus}`
+					: 'The INVERS OneAPI could not be reached';
+			const advice =
+				seen && request.method !== 'GET'
+					? 'INVERS received the request: it may or may not have been carried out, and it was not resent.'
+					: `${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
+			description = `${code} on ${request.method} ${request.path}${seen ? `: ${seen}` : ''}. ${advice}`;
 		}
 	} else if (isRedirectStatus(status)) {
 		const target = redirectTarget(failure.headers.location);
