@@ -7,7 +7,15 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { DEFAULT_BASE_URL, FLOW_ID_HEADER, rateLimitHeaders } from '../nodes/shared/contract';
 import { authenticateBearer, requirePermission } from './auth';
 import { handleControl, isControlPath } from './control';
-import { type Reply, type RequestContext, problemReply, readBody, writeReply } from './http';
+import {
+	type Compression,
+	type Reply,
+	type RequestContext,
+	answerEncoding,
+	problemReply,
+	readBody,
+	writeReply,
+} from './http';
 import { problemTypes } from './inversRules';
 import { HttpProblem, notFound, problemTypeForStatus } from './problems';
 import { tooManyRequests } from './rateLimit';
@@ -47,8 +55,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, sim: Simulation
 
 	const answer = () => answerRequest(match, ctx, sim);
 	const fault = sim.faults.take(ctx.method, ctx.pathname);
-	if (!fault) return writeReply(res, await answer());
-	return applyFault(fault, req, res, sim, answer, flowId);
+	const encoding = answerEncoding(sim.config.compression, req.headers['accept-encoding']);
+	if (!fault) return writeReply(res, await answer(), encoding);
+	return applyFault(fault, req, res, sim, answer, flowId, encoding);
 }
 
 async function applyFault(
@@ -58,6 +67,7 @@ async function applyFault(
 	sim: Simulation,
 	answer: () => Promise<Reply>,
 	flowId: string,
+	encoding: Compression | undefined,
 ): Promise<void> {
 	// Handling first proves a client does not retry what the API already executed ('slow',
 	// 'cut-body' and 'trickle' handle the request for real anyway; a 429 never executes).
@@ -68,7 +78,7 @@ async function applyFault(
 	switch (fault.kind) {
 		case 'slow':
 			await sim.delays.sleep(fault.delayMs ?? 1000);
-			return writeReply(res, await answer());
+			return writeReply(res, await answer(), encoding);
 		case 'drop':
 			req.socket.destroy();
 			return;

@@ -78,6 +78,13 @@ export interface SimulatorConfig {
 	tokenTtlSeconds: number;
 	/** The largest `limit` of the vehicle list; a larger one is a 400 naming `limit`. */
 	pageMax: number;
+	/**
+	 * Answers a larger `limit` with this many vehicles at most, and no error (an API that caps a
+	 * page silently); unset: no such cap.
+	 */
+	silentPageMax?: number;
+	/** JSON answers come compressed so when the request accepts it (`Accept-Encoding`); unset: never. */
+	compression?: 'gzip' | 'deflate' | 'br';
 }
 
 export interface SimulatorOptions extends SimulatorConfig {

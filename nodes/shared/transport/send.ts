@@ -28,6 +28,9 @@ import { proxyFor } from './http/proxyFor';
  * credential, as it always did, and every request after it goes over the kept connections again.
  */
 
+/** Requests sent each way since the process started (for tests and benchmarks). */
+export const sendCounts = { keptAlive: 0, n8nHelper: 0 };
+
 export interface RawAnswer {
 	body: unknown;
 	statusCode: number;
@@ -101,6 +104,7 @@ async function viaPool(
 	};
 	if (body) headers['Content-Type'] = 'application/json';
 	const key = [connection.clientKey, url.origin, proxy?.href ?? 'direct'].join('\u0000');
+	sendCounts.keptAlive++;
 	const lease = leasePool(key, { origin: url, proxy }, policyFor(filter));
 	try {
 		return await exchange(
@@ -139,6 +143,7 @@ async function viaHelper(
 			accessToken: refusedToken ?? '',
 		});
 	}
+	sendCounts.n8nHelper++;
 	const request = withCredential(
 		shared,
 		async (credentialsDecrypted: ICredentialsDecrypted | undefined) =>
