@@ -5,7 +5,7 @@
  * the same credential, so a token stored by one serves the next, as in n8n. Prints one line:
  * `RESULT <json>` with, per run, the output's `id`s and the error's message and description.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentials } from './workflowRunner';
 
@@ -15,7 +15,7 @@ export interface ChildRun {
 }
 
 export interface ChildInput {
-	credentials: IDataObject;
+	credentials: ICredentialDataDecryptedObject;
 	runs: ChildRun[];
 }
 

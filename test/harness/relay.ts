@@ -37,17 +37,19 @@ export interface Relay {
 	readonly stats: RelayStats;
 	/** Ends every open connection now (the server side going away). */
 	dropConnections(): void;
+	/** Changes the emulated round trip for every chunk from now on. */
+	setRttMs(rttMs: number): void;
 	close(): Promise<void>;
 }
 
-/** Sends chunks on after `holdMs` each, in order; the first one `firstExtraMs` later still. */
-function delayedWriter(target: Socket, holdMs: number, firstExtraMs: number) {
+/** Sends chunks on after `holdMs()` each, in order; the first one `firstExtraMs()` later still. */
+function delayedWriter(target: Socket, holdMs: () => number, firstExtraMs: () => number) {
 	let lastAt = 0;
 	let first = true;
 	return {
 		write(chunk: Buffer | undefined) {
 			const now = Date.now();
-			const at = Math.max(now + holdMs + (first ? firstExtraMs : 0), lastAt);
+			const at = Math.max(now + holdMs() + (first ? firstExtraMs() : 0), lastAt);
 			first = false;
 			lastAt = at;
 			const deliver = () => {
@@ -71,15 +73,23 @@ export async function startRelay(targetPort: number, options: RelayOptions = {})
 		bytesToClients: 0,
 	};
 	const sockets = new Set<Socket>();
-	const holdMs = (options.rttMs ?? 0) / 2;
-	const handshakeMs = options.rttMs ?? 0;
+	let holdMs = (options.rttMs ?? 0) / 2;
+	let handshakeMs = options.rttMs ?? 0;
 
 	const relay = (client: Socket) => {
 		sockets.add(client);
 		const upstream = net.connect(targetPort, '127.0.0.1');
 		sockets.add(upstream);
-		const toUpstream = delayedWriter(upstream, holdMs, handshakeMs);
-		const toClient = delayedWriter(client, holdMs, 0);
+		const toUpstream = delayedWriter(
+			upstream,
+			() => holdMs,
+			() => handshakeMs,
+		);
+		const toClient = delayedWriter(
+			client,
+			() => holdMs,
+			() => 0,
+		);
 		client.on('data', (chunk: Buffer) => toUpstream.write(chunk));
 		client.on('end', () => toUpstream.write(undefined));
 		upstream.on('data', (chunk: Buffer) => {
@@ -134,6 +144,10 @@ export async function startRelay(targetPort: number, options: RelayOptions = {})
 		stats,
 		dropConnections() {
 			for (const socket of sockets) socket.destroy();
+		},
+		setRttMs(rttMs: number) {
+			holdMs = rttMs / 2;
+			handshakeMs = rttMs;
 		},
 		close() {
 			for (const socket of sockets) socket.destroy();

@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { TOKEN_PATH } from '../../nodes/shared/contract';
 import { proxyFor } from '../../nodes/shared/transport/http/proxyFor';
@@ -90,7 +90,7 @@ function runInChild(input: ChildInput, env: Record<string, string>): Promise<Chi
 	});
 }
 
-function credentials(baseUrl: string, accessToken = ''): IDataObject {
+function credentials(baseUrl: string, accessToken = ''): ICredentialDataDecryptedObject {
 	return { baseUrl, clientId: 'demo#client', clientSecret: 'demo-secret', accessToken };
 }
 
