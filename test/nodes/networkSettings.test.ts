@@ -1,8 +1,9 @@
 /**
  * What n8n's own request helper honours, the package's connections honour too: a proxy from
  * HTTPS_PROXY / HTTP_PROXY (a real CONNECT proxy here, with a user and password), hosts in
- * NO_PROXY reached directly, and certificate authorities added with NODE_EXTRA_CA_CERTS (a CA made
- * at run time signs the API's certificate, as a company CA or a TLS-inspecting proxy does). The
+ * NO_PROXY reached directly, certificate authorities added with NODE_EXTRA_CA_CERTS (a CA made
+ * at run time signs the API's certificate, as a company CA or a TLS-inspecting proxy does), and
+ * n8n's outbound network policy (SSRF protection). The
  * simulator sits behind a TLS relay for `https://localhost`. The nodes run in a process of their
  * own (test/harness/childRun.ts): Node.js reads NODE_EXTRA_CA_CERTS only when it starts.
  */
@@ -248,4 +249,27 @@ describe('which proxy, by the rules of n8n (proxy-from-env)', () => {
 			'The proxy for https requests is socks5://proxy:1080: only http:// and https:// proxies are supported',
 		);
 	});
+});
+
+describe("n8n's outbound network policy (N8N_SSRF_PROTECTION_ENABLED)", () => {
+	test('an address the policy blocks is refused before anything is sent', async () => {
+		const before = statsBefore();
+		const [result] = await runInChild(
+			{ credentials: credentials(sim().url, await storedToken()), runs: [getAll] },
+			{ N8N_SSRF_PROTECTION_ENABLED: 'true' },
+		);
+		expect(result.error?.message).toBe('The INVERS OneAPI could not be reached');
+		expect(result.error?.description).toContain("n8n's outbound network policy refused 127.0.0.1");
+		expect(result.error?.description).toContain('Nothing was sent.');
+		expect(since(before).pages).toBe(0);
+	}, 60_000);
+
+	test('an address the policy allows is reached', async () => {
+		const [result] = await runInChild(
+			{ credentials: credentials(sim().url, await storedToken()), runs: [getAll] },
+			{ N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.ids).toEqual(sim().vehicleIds());
+	}, 60_000);
 });
