@@ -168,6 +168,42 @@ describe('connections are kept and reused', () => {
 		expect(relay.stats.open).toBe(openBefore + 2);
 	});
 
+	test('a command slower than the idle time still gets its answer over the kept connection', async () => {
+		poolLimits.idleSocketMs = 300;
+		const credentials = await usedCredentials();
+		sim().config.commandLatencyMs = 1000;
+		const [id] = readyVehicles(sim(), 'DRAW_ATTENTION', 1, 16);
+		const { error } = await runNode({
+			node: 'inversVehicleCommands',
+			parameters: sendCommandParameters(id, 'DRAW_ATTENTION'),
+			credentials,
+		});
+		expect(error).toBeUndefined();
+		expect(commandsFor(sim(), id)).toEqual(['DRAW_ATTENTION']);
+	});
+
+	test('a search with spaces and symbols reaches the API as typed', async () => {
+		const credentials = await usedCredentials();
+		const id = sim().vehicleIds()[8];
+		const name = 'Shuttle & Co 1+1';
+		const update = await runNode({
+			node: 'inversVehicleManagement',
+			parameters: management('update', {
+				vehicle: vehicleById(id),
+				masterData: { custom_name: name },
+			}),
+			credentials,
+		});
+		expect(update.error).toBeUndefined();
+		const { items, error } = await runNode({
+			node: 'inversVehicleManagement',
+			parameters: management('getMany', { returnAll: true, search: name }),
+			credentials,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual([id]);
+	});
+
 	test('a connection the server closed while unused is replaced, for reads and for commands', async () => {
 		const credentials = await usedCredentials();
 		expect((await get(credentials, sim().vehicleIds()[4])).error).toBeUndefined();

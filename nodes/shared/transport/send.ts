@@ -52,11 +52,13 @@ function cancelSignal(context: OneApiContext): AbortSignal | undefined {
 		: undefined;
 }
 
+/** The URL with its query, percent-encoded as n8n's helper encodes it (a space is %20, not +). */
 function urlOf(options: IHttpRequestOptions): URL {
 	const url = new URL(options.url);
-	for (const [name, value] of Object.entries((options.qs ?? {}) as IDataObject)) {
-		if (value !== undefined && value !== null) url.searchParams.append(name, String(value));
-	}
+	const query = Object.entries((options.qs ?? {}) as IDataObject)
+		.filter(([, value]) => value !== undefined && value !== null)
+		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+	if (query.length > 0) url.search = query.join('&');
 	return url;
 }
 
@@ -103,6 +105,8 @@ async function viaPool(
 		Authorization: `Bearer ${token}`,
 	};
 	if (body) headers['Content-Type'] = 'application/json';
+	// A command is a POST without a body: say so, rather than leave the length open.
+	else if (options.method !== 'GET' && options.method !== 'HEAD') headers['Content-Length'] = '0';
 	const key = [connection.clientKey, url.origin, proxy?.href ?? 'direct'].join('\u0000');
 	sendCounts.keptAlive++;
 	const lease = leasePool(key, { origin: url, proxy }, policyFor(filter));
