@@ -8,6 +8,9 @@
  * The credentials are "used": a first run stored a token with them, as n8n's database holds one
  * after a credential's first request. Their requests go over the kept connections.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { closeAllPools, openPoolCount, poolLimits } from '../../nodes/shared/transport/http/pool';
@@ -241,6 +244,56 @@ describe('answers come compressed', () => {
 			expect(compressedBytes).toBeLessThan(plainBytes / 4);
 		},
 	);
+});
+
+describe('encodings an API may send anyway', () => {
+	/** An API answering every request with `answer`, to a credential that holds a token. */
+	async function oddApi(answer: (res: http.ServerResponse) => void) {
+		const server = http.createServer((_req, res) => answer(res));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		const credentials = new TestCredentials({
+			baseUrl: `http://127.0.0.1:${port}`,
+			clientId: 'demo#client',
+			clientSecret: 'demo-secret',
+			accessToken: 'stored-token',
+		});
+		return { credentials, close: () => new Promise((resolve) => server.close(resolve)) };
+	}
+
+	test('a 204 with a Content-Encoding but no body is a success (a Remove)', async () => {
+		const api = await oddApi((res) => res.writeHead(204, { 'Content-Encoding': 'gzip' }).end());
+		try {
+			const { items, error } = await runNode({
+				node: 'inversVehicleLifecycle',
+				parameters: { resource: 'vehicle', operation: 'remove', vehicle: vehicleById('JQ7RP') },
+				credentials: api.credentials,
+			});
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ vehicle_id: 'JQ7RP', removed: true });
+		} finally {
+			await api.close();
+		}
+	});
+
+	test('a body in an encoding that was not asked for is an error naming it, never output', async () => {
+		const api = await oddApi((res) =>
+			res
+				.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'zstd' })
+				.end('(zstd bytes)'),
+		);
+		try {
+			const { error } = await get(api.credentials, 'JQ7RP');
+			expect(error?.message).toBe(
+				'The answer of the INVERS OneAPI could not be read after status 200',
+			);
+			expect(error?.description).toContain(
+				'the answer after status 200 could not be read: it came in the encoding "zstd", which was not asked for',
+			);
+		} finally {
+			await api.close();
+		}
+	});
 });
 
 describe('the guarantees hold over kept-alive connections', () => {

@@ -145,13 +145,19 @@ function joinDescription(parts: Array<string | undefined>): string {
 const CERTIFICATE_HINT =
 	'If a proxy or gateway between n8n and INVERS inspects TLS, give n8n its CA certificate with the environment variable NODE_EXTRA_CA_CERTS.';
 
+/** The code of an answer that came whole but could not be decoded. */
+const UNREADABLE = 'EBADENCODING';
+
 /** What came of the answer before it was lost, in words: "the answer broke off after status 200". */
 function answerSeen(failure: HttpFailure, timedOut: boolean): string | undefined {
 	const status = failure.brokeOffAfterStatus;
 	if (status === undefined) return undefined;
-	return timedOut
-		? `the answer was still arriving after status ${status} when the Timeout ran out`
-		: `the answer broke off after status ${status}`;
+	if (timedOut)
+		return `the answer was still arriving after status ${status} when the Timeout ran out`;
+	if (failure.code === UNREADABLE) {
+		return `the answer after status ${status} could not be read: ${failure.message}`;
+	}
+	return `the answer broke off after status ${status}`;
 }
 
 /** A NodeApiError from a failed OneAPI call: message = problem title, description = detail, hint and flow ID. */
@@ -189,7 +195,7 @@ export function problemToNodeApiError(
 			message = timedOut
 				? 'The INVERS OneAPI did not answer in time'
 				: seen
-					? `The answer of the INVERS OneAPI broke off after status ${failure.brokeOffAfterStatus}`
+					? `The answer of the INVERS OneAPI ${code === UNREADABLE ? 'could not be read' : 'broke off'} after status ${failure.brokeOffAfterStatus}`
 					: 'The INVERS OneAPI could not be reached';
 			const advice =
 				seen && request.method !== 'GET'

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 
 import { sleep } from 'n8n-workflow';
@@ -38,20 +37,34 @@ export interface WireAnswer {
 /** What the client accepts, in this order of preference by the server's choice. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
-function decoderFor(encoding: string): Transform | undefined | null {
+type Decompress = (bytes: Buffer, done: (error: Error | null, result: Buffer) => void) => void;
+
+function decompressed(method: Decompress, bytes: Buffer): Promise<Buffer> {
+	return new Promise((resolve, reject) =>
+		method(bytes, (error, result) => (error ? reject(error) : resolve(result))),
+	);
+}
+
+/**
+ * The body in plain bytes, decoded off the main thread. An empty body needs no decoding (a 204
+ * may carry the encoding header of its gateway); an encoding that was not asked for is an error.
+ */
+async function decode(bytes: Buffer, contentEncoding: string | undefined): Promise<Buffer> {
+	const encoding = (contentEncoding ?? '').trim().toLowerCase();
+	if (bytes.length === 0) return bytes;
 	switch (encoding) {
 		case '':
 		case 'identity':
-			return undefined;
+			return bytes;
 		case 'gzip':
 		case 'x-gzip':
 		case 'deflate':
 			// Unzip reads both the gzip and the zlib wrapping ("deflate" means the latter).
-			return zlib.createUnzip();
+			return await decompressed(zlib.unzip, bytes);
 		case 'br':
-			return zlib.createBrotliDecompress();
+			return await decompressed(zlib.brotliDecompress, bytes);
 		default:
-			return null;
+			throw new Error(`it came in the encoding "${encoding}", which was not asked for`);
 	}
 }
 
@@ -160,50 +173,34 @@ export function exchange(route: Route, wire: WireRequest): Promise<WireAnswer> {
 			const status = statusSeen;
 			const responseHeaders = flatHeaders(response.headers);
 			const chunks: Buffer[] = [];
-			const encoding = (responseHeaders['content-encoding'] ?? '').trim().toLowerCase();
-			const decoder = decoderFor(encoding);
-			const brokeOff = (reason: string, code: string) => {
-				if (status >= 300) {
-					// The status is what counts for an error answer: whatever of its body came.
-					return fail(`HTTP ${status}`, {
-						response: { status, headers: responseHeaders, body: parseBody(Buffer.concat(chunks)) },
-					});
-				}
-				fail(`The answer broke off after status ${status} (${reason})`, { code });
-			};
-			if (decoder === null) {
-				return brokeOff(
-					`it came in the encoding "${encoding}", which was not asked for`,
-					'EBADENCODING',
-				);
-			}
-			const source = decoder ?? response;
-			if (decoder) {
-				response.on('error', (error) => decoder.destroy(error));
-				response.pipe(decoder);
-			}
-			source.on('data', (chunk: Buffer) => chunks.push(chunk));
-			source.on('error', (error: Error & { code?: string }) =>
-				brokeOff(
-					error.code ?? error.message,
-					error.code?.startsWith('Z_') ? 'EBADENCODING' : 'ECONNRESET',
-				),
-			);
-			response.once('close', () => {
-				if (!response.complete) brokeOff('the connection closed', 'ECONNRESET');
-			});
-			source.once('end', () => {
+			const answered = (body: unknown) => {
 				if (settled) return;
-				const body = parseBody(Buffer.concat(chunks));
 				if (status >= 300) {
-					return fail(
-						`HTTP ${status}`,
-						{ response: { status, headers: responseHeaders, body } },
-						true,
-					);
+					const failure = { response: { status, headers: responseHeaders, body } };
+					return fail(`HTTP ${status}`, failure, true);
 				}
 				finish();
 				resolve({ statusCode: status, headers: responseHeaders, body });
+			};
+			const lost = (reason: string) => {
+				// For an error status the status is what counts, with whatever of its body came.
+				if (status >= 300) {
+					const body = parseBody(Buffer.concat(chunks));
+					return fail(`HTTP ${status}`, { response: { status, headers: responseHeaders, body } });
+				}
+				fail(`The answer broke off after status ${status} (${reason})`, { code: 'ECONNRESET' });
+			};
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('error', (error: Error & { code?: string }) => lost(error.code ?? error.message));
+			response.once('close', () => {
+				if (!response.complete) lost('the connection closed');
+			});
+			response.once('end', () => {
+				decode(Buffer.concat(chunks), responseHeaders['content-encoding']).then(
+					(bytes) => answered(parseBody(bytes)),
+					(error: Error) =>
+						status >= 300 ? answered('') : fail(error.message, { code: 'EBADENCODING' }),
+				);
 			});
 		});
 
