@@ -176,7 +176,7 @@ async function viaHelper(
 	}
 }
 
-function refusedToken(error: unknown): boolean {
+function tokenWasRefused(error: unknown): boolean {
 	return findHttpClientError(error)?.failure.response?.status === 401;
 }
 
@@ -199,7 +199,7 @@ export async function sendRequest(
 			(error: unknown) => ({ answer: undefined, error }),
 		);
 		if (sent.answer) return sent.answer;
-		if (!refusedToken(sent.error)) throw sent.error;
+		if (!tokenWasRefused(sent.error)) throw sent.error;
 		if (shared.data.accessToken === token) {
 			return await viaHelper(context, connection, options, token);
 		}

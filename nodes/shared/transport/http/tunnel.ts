@@ -57,7 +57,7 @@ export function openTunnel(
 		if (head.length > 0) socket.unshift(head);
 		finish(null, socket);
 	});
-	request.once('error', (error: Error & { code?: string }) =>
+	request.on('error', (error: Error & { code?: string }) =>
 		finish(
 			new HttpClientError(
 				`Could not reach the proxy ${describeProxy(proxy)} (${error.code ?? error.message})`,
@@ -65,5 +65,12 @@ export function openTunnel(
 			),
 		),
 	);
+	// A proxy that never answers must not hold a connection attempt forever: the request waiting
+	// for it has given up at its own Timeout long before.
+	request.setTimeout(TUNNEL_IDLE_MS, () =>
+		request.destroy(Object.assign(new Error('no answer from the proxy'), { code: 'ETIMEDOUT' })),
+	);
 	request.end();
 }
+
+const TUNNEL_IDLE_MS = 60_000;
