@@ -13,6 +13,9 @@ export function proxyAuthorization(proxy: URL): string | undefined {
 	return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
+/** How long a CONNECT may wait for the proxy's answer without a byte coming. */
+const TUNNEL_IDLE_MS = 60_000;
+
 /**
  * Opens a tunnel to `host:port` through an http:// or https:// proxy with CONNECT, as n8n's
  * request helper does for https URLs. The socket it calls back with carries the bytes to the
@@ -72,5 +75,3 @@ export function openTunnel(
 	);
 	request.end();
 }
-
-const TUNNEL_IDLE_MS = 60_000;
