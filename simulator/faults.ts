@@ -2,7 +2,8 @@
  * Injected faults for resilience tests: a rule matches requests by method and path and answers
  * them with an error, a gateway HTML page, a redirect, a delay, a dropped connection, a 429 or
  * any raw body (a proxy's page with 200, an empty body) instead of (or after) handling them for
- * real.
+ * real. Two more handle the request for real and then spoil the answer: `cut-body` drops the
+ * connection halfway through the body, `trickle` sends the body one byte per `delayMs`.
  */
 import { TOKEN_PATH } from './apiNames';
 import type { FaultKind, FaultRule } from './types';
@@ -15,6 +16,8 @@ const KINDS: readonly FaultKind[] = [
 	'rate-limit',
 	'redirect',
 	'body',
+	'cut-body',
+	'trickle',
 ];
 const TOKEN_PATHNAME = TOKEN_PATH.split('?')[0];
 

@@ -1,5 +1,6 @@
 /** Small helpers around node:http: what a handler returns and how it goes on the wire. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import { problemTypes } from './inversRules';
 import { HttpProblem, problemBody } from './problems';
 
@@ -39,7 +40,28 @@ export function problemReply(problem: HttpProblem, flowId: string): Reply {
 	};
 }
 
-export function writeReply(res: ServerResponse, reply: Reply): void {
+export type Compression = 'gzip' | 'deflate' | 'br';
+
+const COMPRESS: Record<Compression, (body: Buffer) => Buffer> = {
+	gzip: (body) => gzipSync(body),
+	deflate: (body) => deflateSync(body),
+	// Quality 4, as servers compress on the fly (the default 11 is for files compressed once).
+	br: (body) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }),
+};
+
+/** The encoding to answer `req` in: the configured one, if the request accepts it. */
+export function answerEncoding(
+	configured: Compression | undefined,
+	acceptEncoding: string | string[] | undefined,
+): Compression | undefined {
+	if (!configured) return undefined;
+	const accepted = String(acceptEncoding ?? '')
+		.split(',')
+		.map((entry) => entry.split(';')[0].trim().toLowerCase());
+	return accepted.includes(configured) ? configured : undefined;
+}
+
+export function writeReply(res: ServerResponse, reply: Reply, encoding?: Compression): void {
 	if (res.destroyed || res.headersSent) return;
 	for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
 	if (reply.text !== undefined) {
@@ -47,7 +69,12 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
 		res.writeHead(reply.status).end(reply.text);
 	} else if (reply.json !== undefined) {
 		res.setHeader('Content-Type', reply.contentType ?? 'application/json');
-		res.writeHead(reply.status).end(JSON.stringify(reply.json));
+		const body = Buffer.from(JSON.stringify(reply.json), 'utf8');
+		if (encoding) {
+			res.setHeader('Content-Encoding', encoding);
+			res.setHeader('Vary', 'Accept-Encoding');
+			res.writeHead(reply.status).end(COMPRESS[encoding](body));
+		} else res.writeHead(reply.status).end(body);
 	} else {
 		res.writeHead(reply.status).end();
 	}

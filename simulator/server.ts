@@ -7,7 +7,15 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { BASE_URL, FLOW_ID_HEADER, rateLimitHeaders } from './apiNames';
 import { authenticateBearer, requirePermission } from './auth';
 import { handleControl, isControlPath } from './control';
-import { type Reply, type RequestContext, problemReply, readBody, writeReply } from './http';
+import {
+	type Compression,
+	type Reply,
+	type RequestContext,
+	answerEncoding,
+	problemReply,
+	readBody,
+	writeReply,
+} from './http';
 import { problemTypes } from './inversRules';
 import { HttpProblem, notFound, problemTypeForStatus } from './problems';
 import { tooManyRequests } from './rateLimit';
@@ -47,8 +55,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, sim: Simulation
 
 	const answer = () => answerRequest(match, ctx, sim);
 	const fault = sim.faults.take(ctx.method, ctx.pathname);
-	if (!fault) return writeReply(res, await answer());
-	return applyFault(fault, req, res, sim, answer, flowId);
+	const encoding = answerEncoding(sim.config.compression, req.headers['accept-encoding']);
+	if (!fault) return writeReply(res, await answer(), encoding);
+	return applyFault(fault, req, res, sim, answer, flowId, encoding);
 }
 
 async function applyFault(
@@ -58,15 +67,18 @@ async function applyFault(
 	sim: Simulation,
 	answer: () => Promise<Reply>,
 	flowId: string,
+	encoding: Compression | undefined,
 ): Promise<void> {
-	// Handling first proves a client does not retry what the API already executed.
-	if (fault.executeBeforeFault && fault.kind !== 'slow' && fault.kind !== 'rate-limit') {
+	// Handling first proves a client does not retry what the API already executed ('slow',
+	// 'cut-body' and 'trickle' handle the request for real anyway; a 429 never executes).
+	const answersForReal = ['slow', 'rate-limit', 'cut-body', 'trickle'].includes(fault.kind);
+	if (fault.executeBeforeFault && !answersForReal) {
 		await answer();
 	}
 	switch (fault.kind) {
 		case 'slow':
 			await sim.delays.sleep(fault.delayMs ?? 1000);
-			return writeReply(res, await answer());
+			return writeReply(res, await answer(), encoding);
 		case 'drop':
 			req.socket.destroy();
 			return;
@@ -98,6 +110,9 @@ async function applyFault(
 			if (fault.contentType) res.setHeader('Content-Type', fault.contentType);
 			res.writeHead(fault.status ?? 200).end(fault.body ?? '');
 			return;
+		case 'cut-body':
+		case 'trickle':
+			return spoilAnswer(fault, res, sim, await answer());
 		case 'status': {
 			const status = fault.status ?? 500;
 			if (status === 429) sim.stats.rateLimited++;
@@ -107,6 +122,39 @@ async function applyFault(
 			return writeReply(res, problemReply(problem, flowId));
 		}
 	}
+}
+
+/**
+ * The real answer, spoilt after its status line: `cut-body` sends half the body and drops the
+ * connection (the request was carried out, its answer lost on the way), `trickle` sends one byte
+ * per `delayMs` (a stalled proxy or network) until the body is complete or the client gives up.
+ */
+async function spoilAnswer(
+	fault: FaultRule,
+	res: ServerResponse,
+	sim: Simulation,
+	reply: Reply,
+): Promise<void> {
+	const body = Buffer.from(
+		reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json)),
+		'utf8',
+	);
+	for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+	res.setHeader('Content-Type', reply.contentType ?? 'application/json');
+	res.setHeader('Content-Length', String(body.length));
+	res.writeHead(reply.status);
+	if (fault.kind === 'cut-body') {
+		res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))), () =>
+			res.socket?.destroy(),
+		);
+		return;
+	}
+	for (let offset = 0; offset < body.length; offset++) {
+		if (res.destroyed) return;
+		res.write(body.subarray(offset, offset + 1));
+		await sim.delays.sleep(fault.delayMs ?? 1000);
+	}
+	res.end();
 }
 
 /** Authentication, rate limit, permission, handler: every outcome becomes a Reply. */

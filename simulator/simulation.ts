@@ -42,6 +42,8 @@ export class Simulation {
 			rateLimit: options.rateLimit,
 			tokenTtlSeconds: options.tokenTtlSeconds,
 			pageMax: options.pageMax,
+			silentPageMax: options.silentPageMax,
+			compression: options.compression,
 		};
 		this.fleet = generateFleet(options.fleetSize, options.seed);
 		this.telemetryRandom = new Random(options.seed + TELEMETRY_SEED_OFFSET);

@@ -78,6 +78,13 @@ export interface SimulatorConfig {
 	tokenTtlSeconds: number;
 	/** The largest `limit` of the vehicle list; a larger one is a 400 naming `limit`. */
 	pageMax: number;
+	/**
+	 * Answers a larger `limit` with this many vehicles at most, and no error (an API that caps a
+	 * page silently); unset: no such cap.
+	 */
+	silentPageMax?: number;
+	/** JSON answers come compressed so when the request accepts it (`Accept-Encoding`); unset: never. */
+	compression?: 'gzip' | 'deflate' | 'br';
 }
 
 export interface SimulatorOptions extends SimulatorConfig {
@@ -89,7 +96,16 @@ export interface SimulatorOptions extends SimulatorConfig {
 	pageTokenField: PageTokenField;
 }
 
-export type FaultKind = 'status' | 'html' | 'slow' | 'drop' | 'rate-limit' | 'redirect' | 'body';
+export type FaultKind =
+	| 'status'
+	| 'html'
+	| 'slow'
+	| 'drop'
+	| 'rate-limit'
+	| 'redirect'
+	| 'body'
+	| 'cut-body'
+	| 'trickle';
 
 export interface FaultRule {
 	method?: string;
@@ -105,6 +121,7 @@ export interface FaultRule {
 	problemType?: string;
 	/** For 'status': the problem's detail text. */
 	detail?: string;
+	/** For 'slow': the wait before answering; for 'trickle': the wait between two bytes (default 1000). */
 	delayMs?: number;
 	/** For 'rate-limit': the `Retry-After` seconds (0 allowed: a broken or skewed API). */
 	retryAfterSeconds?: number;

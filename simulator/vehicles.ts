@@ -21,7 +21,7 @@ import {
 export function listVehicles(ctx: RequestContext, sim: Simulation): Reply {
 	const raw = ctx.query.get(listQuery.limit);
 	if (raw !== null) sim.stats.listLimits[raw] = (sim.stats.listLimits[raw] ?? 0) + 1;
-	const limit = parseLimit(raw, sim.config.pageMax);
+	const limit = Math.min(parseLimit(raw, sim.config.pageMax), sim.config.silentPageMax ?? Infinity);
 	const token = ctx.query.get(listQuery.pageToken);
 	// An empty token is read as "first page": harmless, and some clients send one.
 	const afterSeq = token ? decodePageToken(token) : 0;

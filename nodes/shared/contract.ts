@@ -112,11 +112,13 @@ export const listQuery = {
 
 /**
  * Page sizes of the vehicle list [choice: INVERS does not document its largest `limit`]. The
- * package starts with pages of `first`; a 400 naming `limit` makes it ask again with the maximum
- * the problem names, or half the size, down to `smallest`, and keep the size that worked per
- * Base URL (transport/pageSize.ts).
+ * package starts with pages of `first`: over a real network each page costs a round trip, so a
+ * tenant with a generous maximum pays few of them, and a stricter one a single refused request
+ * per n8n process. A 400 naming `limit` makes it ask again with the maximum the problem names,
+ * or half the size, down to `smallest`, and keep the size that worked per Base URL
+ * (transport/pageSize.ts). Pages may come smaller than asked: only the next-page token ends a list.
  */
-export const pageSizes = { first: 100, smallest: 10 } as const;
+export const pageSizes = { first: 1000, smallest: 10 } as const;
 
 /**
  * [choice names] where the token of the next page is found; read tolerantly in this order.

@@ -1,6 +1,6 @@
 /**
  * INVERS does not document its largest page. Get Many and the vehicle picker start with pages of
- * 100 (50 for the picker); a 400 that names `limit` makes them retry the same page smaller, and
+ * 1,000 (50 for the picker); a 400 that names `limit` makes them retry the same page smaller, and
  * the size that worked is kept per Base URL for every later execution and list search of the
  * process. These run through n8n-core's engine against simulators started with a page maximum.
  */
@@ -59,8 +59,8 @@ describe('Get Many against an API whose largest page is 20', () => {
 		const { items, error } = await getMany(sim, { returnAll: true });
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual(sim.vehicleIds());
-		// 100 refused; the problem named the maximum, so 20 at once: 45 vehicles in 3 pages.
-		expect(limitsSince(sim)).toEqual({ '100': 1, '20': 3 });
+		// 1,000 refused; the problem named the maximum, so 20 at once: 45 vehicles in 3 pages.
+		expect(limitsSince(sim)).toEqual({ '1000': 1, '20': 3 });
 	});
 
 	test('the size that worked is kept for the Base URL: later runs ask for it at once, logged once', async () => {
@@ -75,7 +75,7 @@ describe('Get Many against an API whose largest page is 20', () => {
 		const logs = pageSizeLogs(info);
 		expect(logs).toHaveLength(1);
 		expect(logs[0]).toContain(sim.url);
-		expect(logs[0]).toMatch(/\b100\b/);
+		expect(logs[0]).toMatch(/\b1000\b/);
 		expect(logs[0]).toMatch(/\b20\b/);
 	});
 
@@ -164,14 +164,14 @@ describe('when INVERS names limit but no maximum', () => {
 		});
 
 	test('the page size is halved until a page is accepted', async () => {
-		const sim = await simulator({});
+		const sim = await simulator({ pageMax: 100_000 });
 		refuseLimit(sim, 2);
 		const { items, error } = await getMany(sim, { returnAll: true });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(45);
-		// The faults answer before the route counts the limit: 100 and 50 never reached it.
-		expect(sim.stats.requests[LIST]).toBe(2 + 2);
-		expect(limitsSince(sim)).toEqual({ '25': 2 });
+		// The faults answer before the route counts the limit: 1,000 and 500 never reached it.
+		expect(sim.stats.requests[LIST]).toBe(2 + 1);
+		expect(limitsSince(sim)).toEqual({ '250': 1 });
 	});
 
 	test('down to a floor of 10, then an error that does not blame a field the user never set', async () => {
@@ -179,10 +179,10 @@ describe('when INVERS names limit but no maximum', () => {
 		refuseLimit(sim, 1e9);
 		const { error } = await getMany(sim, { returnAll: true });
 		expect(error?.message).toBe('INVERS refused every page size down to 10');
-		expect(error?.description).toContain('100, 50, 25, 12, 10');
+		expect(error?.description).toContain('1000, 500, 250, 125, 62, 31, 15, 10');
 		expect(error?.description).toContain('"Page Size" option');
 		expect(error?.description).not.toContain('correct the field');
-		expect(sim.stats.requests[LIST]).toBe(5);
+		expect(sim.stats.requests[LIST]).toBe(8);
 	});
 
 	test('a 400 that names another parameter is not retried', async () => {
@@ -238,5 +238,24 @@ describe('reading a refused limit tolerantly', () => {
 		expect(
 			readLimitRefusal({ status: 400, body: { detail: 'limit: from 0 to 0, got 100' } }, 100),
 		).toEqual({ maxHint: undefined });
+	});
+});
+
+describe('an API that answers fewer vehicles than asked, without saying so', () => {
+	test('Return All still walks every page, to the last token', async () => {
+		const sim = await simulator({ pageMax: 100_000, silentPageMax: 7 });
+		const { items, error } = await getMany(sim, { returnAll: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(sim.vehicleIds());
+		// 45 vehicles, 7 a page: 7 pages, each asking for 1,000 again.
+		expect(limitsSince(sim)).toEqual({ '1000': 7 });
+	});
+
+	test('a Limit takes from each smaller page what it still needs', async () => {
+		const sim = await simulator({ pageMax: 100_000, silentPageMax: 7 });
+		const { items, error } = await getMany(sim, { returnAll: false, limit: 20 });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(sim.vehicleIds().slice(0, 20));
+		expect(limitsSince(sim)).toEqual({ '20': 1, '13': 1, '6': 1 });
 	});
 });

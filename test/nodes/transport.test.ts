@@ -62,9 +62,10 @@ describe('access token', () => {
 	});
 
 	test('a run loads the credential once, and a token expiring mid-run is renewed once per 401', async () => {
-		// 10 pages of 100, a quarter second each, with tokens living one second: the token expires
-		// twice or so while paging. The transport keeps the token n8n renewed for one page for the
-		// pages after it, so each expiry costs one 401 and one token request, not one per page.
+		// 10 pages of 100 (after one refused page of 1,000), a quarter second each, with tokens
+		// living one second: the token expires twice or so while paging. The transport keeps the
+		// token n8n renewed for one page for the pages after it, so each expiry costs one 401 and
+		// one token request, not one per page.
 		const fleet = await startSimulator({ fleetSize: 1000, port: 0, tokenTtlSeconds: 1 });
 		try {
 			fleet.faults.add({
@@ -85,7 +86,8 @@ describe('access token', () => {
 			expect(credentials.helper.decryptions).toBe(1);
 			const renewals = fleet.stats.tokenRequests - 1;
 			expect(renewals).toBeGreaterThanOrEqual(1);
-			expect(fleet.stats.requests['GET /vehicles']).toBe(10 + renewals);
+			// The first page of 1,000 is refused (the simulator's largest is 100), then 10 pages.
+			expect(fleet.stats.requests['GET /vehicles']).toBe(1 + 10 + renewals);
 		} finally {
 			await fleet.close();
 		}

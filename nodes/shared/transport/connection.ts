@@ -71,19 +71,23 @@ async function openConnection(context: OneApiContext): Promise<Connection> {
  * object that could be a token another request has just renewed to, which would be thrown away
  * for yet another. A copy holds exactly the token this request sent. A token n8n fetched for the
  * request is kept for the execution, unless a newer one already replaced the one it sent.
+ * `withoutToken` hands n8n the copy with an empty token, so that its pre-authentication gets one
+ * and stores it with the credential.
  */
 export async function withCredential<T>(
 	shared: ICredentialsDecrypted | undefined,
 	send: (credential: ICredentialsDecrypted | undefined) => Promise<T>,
+	{ withoutToken = false }: { withoutToken?: boolean } = {},
 ): Promise<T> {
 	if (!shared?.data) return await send(undefined);
-	const sentToken = shared.data.accessToken;
+	const heldToken = shared.data.accessToken;
 	const credential = { ...shared, data: { ...shared.data } };
+	if (withoutToken) credential.data.accessToken = '';
 	try {
 		return await send(credential);
 	} finally {
 		const renewed = credential.data.accessToken;
-		if (renewed !== sentToken && shared.data.accessToken === sentToken) {
+		if (renewed && renewed !== heldToken && shared.data.accessToken === heldToken) {
 			shared.data.accessToken = renewed;
 		}
 	}

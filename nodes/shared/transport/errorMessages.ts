@@ -23,8 +23,20 @@ export type Ending =
 	| { kind: 'redirect'; status: number }
 	/** A gateway in front of INVERS answered an error status with a web page. */
 	| { kind: 'gatewayPage'; status: number }
-	/** No answer: `sent` false when the request certainly never left (refused connection, DNS). */
-	| { kind: 'noAnswer'; sent: boolean; timedOut: boolean }
+	/**
+	 * No (whole) answer: `sent` false when the request certainly never left (refused connection,
+	 * DNS); `seen` what came of the answer before it was lost ("the answer broke off after status
+	 * 200"); `reason` a refusal on this side (an untrusted certificate, a cancelled execution).
+	 */
+	| {
+			kind: 'noAnswer';
+			sent: boolean;
+			timedOut: boolean;
+			seen?: string;
+			reason?: string;
+			/** What to do about `reason`, when it is not the network in general. */
+			next?: string;
+	  }
 	/** A success status whose body is not what the operation reads. */
 	| { kind: 'unexpectedBody'; status: number; contentType: string; what: string };
 
@@ -219,16 +231,24 @@ export function standAloneMessage(request: FailedRequest, ending: Ending): strin
 			const late = ending.timedOut ? ' in time' : '';
 			if (!ending.sent) {
 				return sentence(
-					`${what(request)} ${outcome(kind, 'notSent')} (the INVERS OneAPI could not be reached): check the credential's Base URL and the network, then try again`,
+					`${what(request)} ${outcome(kind, 'notSent')} (${ending.reason ?? 'the INVERS OneAPI could not be reached'}): ${ending.next ?? "check the credential's Base URL and the network, then try again"}`,
 				);
 			}
 			if (kind === 'read') {
-				return sentence(
-					`${what(request)} failed (the INVERS OneAPI did not answer${late}): raise the Timeout option or ${READ_AGAIN_LATER}`,
-				);
+				const cause = ending.reason ?? ending.seen ?? `the INVERS OneAPI did not answer${late}`;
+				const next = ending.timedOut
+					? `raise the Timeout option or ${READ_AGAIN_LATER}`
+					: READ_AGAIN_LATER;
+				return sentence(`${what(request)} failed (${cause}): ${next}`);
 			}
+			// Sent: it may have run, whatever was lost after.
+			const lost =
+				ending.reason ??
+				(ending.seen
+					? `INVERS received it, but ${ending.seen}`
+					: `it was sent, but no answer came back${late}`);
 			return sentence(
-				`${what(request)} ${outcome(kind, 'uncertain')} (it was sent, but no answer came back${late}): ${whenUncertain(request)}`,
+				`${what(request)} ${outcome(kind, 'uncertain')} (${lost}): ${whenUncertain(request)}`,
 			);
 		}
 		case 'redirect': {

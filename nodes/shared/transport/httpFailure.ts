@@ -1,3 +1,9 @@
+import {
+	findHttpClientError,
+	type HttpClientError,
+	isCertificateProblem,
+} from './http/clientError';
+
 /**
  * What a failed HTTP call tells us, whichever shape the error came in: n8n wraps the request
  * library's error in a NodeApiError (the original as `cause`), the request library keeps the
@@ -11,6 +17,15 @@ export interface HttpFailure {
 	/** Network-level error code such as ECONNRESET or ETIMEDOUT when no response came. */
 	code?: string;
 	message: string;
+	/**
+	 * The success status that came before the answer broke off or stalled: the request reached
+	 * INVERS, and its answer is lost.
+	 */
+	brokeOffAfterStatus?: number;
+	/** Known for certain: the request never left (no connection to the API was made). */
+	notSent?: boolean;
+	/** Trying again cannot help (an untrusted certificate, an address n8n's policy refuses). */
+	permanent?: boolean;
 }
 
 interface ErrorLike {
@@ -57,14 +72,34 @@ const NETWORK_CODES = new Set([
 
 function findNetworkCode(error: ErrorLike): string | undefined {
 	const code = typeof error.code === 'string' ? error.code : undefined;
-	if (code && (NETWORK_CODES.has(code) || code.startsWith('E'))) return code;
+	if (code && (NETWORK_CODES.has(code) || code.startsWith('E') || isCertificateProblem(code))) {
+		return code;
+	}
 	const message = typeof error.message === 'string' ? error.message : '';
 	if (/timeout/i.test(message)) return 'ETIMEDOUT';
 	if (/socket hang up/i.test(message)) return 'ECONNRESET';
 	return undefined;
 }
 
+function fromClientError(error: HttpClientError): HttpFailure {
+	const { failure } = error;
+	return {
+		status: failure.response?.status,
+		headers: failure.response?.headers ?? {},
+		body: failure.response?.body,
+		code: failure.response
+			? undefined
+			: (failure.code ?? (failure.permanent ? 'EREFUSED' : undefined)),
+		message: error.message,
+		brokeOffAfterStatus: failure.response ? undefined : failure.statusSeen,
+		notSent: failure.notSent,
+		permanent: failure.permanent,
+	};
+}
+
 export function readHttpFailure(error: unknown): HttpFailure {
+	const clientError = findHttpClientError(error);
+	if (clientError) return fromClientError(clientError);
 	// Walk the cause chain: the innermost error with a response is the request library's own.
 	const chain: ErrorLike[] = [];
 	let current: unknown = error;
@@ -81,12 +116,25 @@ export function readHttpFailure(error: unknown): HttpFailure {
 	const message = chain
 		.map((entry) => (typeof entry.message === 'string' ? entry.message : ''))
 		.find((text) => text !== '');
+	const status = response ? Number(response.status ?? response.statusCode) || undefined : undefined;
+	if (status !== undefined && status < 300) {
+		// A success status inside an error: the body broke off (or could not be read) after it.
+		return {
+			status: undefined,
+			headers: lowerCaseHeaders(response?.headers),
+			code: code ?? 'ECONNRESET',
+			message: message ?? 'Unknown error',
+			brokeOffAfterStatus: status,
+			notSent: false,
+		};
+	}
 	return {
-		status: response ? Number(response.status ?? response.statusCode) || undefined : undefined,
+		status,
 		headers: lowerCaseHeaders(response?.headers),
 		body: response?.data ?? response?.body,
 		code: response ? undefined : code,
 		message: message ?? 'Unknown error',
+		...(!response && isCertificateProblem(code) && { notSent: true, permanent: true }),
 	};
 }
 
@@ -119,17 +167,22 @@ function requestNotBuilt(failure: HttpFailure): boolean {
 	return failure.status === undefined && REQUEST_NOT_BUILT_CODES.has(failure.code ?? '');
 }
 
+/** No answer, or one that broke off after its status: worth another try where that is safe. */
 export function isNetworkFailure(failure: HttpFailure): boolean {
-	return failure.status === undefined && failure.code !== undefined && !requestNotBuilt(failure);
+	return (
+		failure.status === undefined &&
+		failure.code !== undefined &&
+		!failure.permanent &&
+		!requestNotBuilt(failure)
+	);
 }
 
 /** True when the request certainly never reached the server (nothing was sent). */
 export function failedBeforeSending(failure: HttpFailure): boolean {
-	return (
-		requestNotBuilt(failure) ||
-		(failure.status === undefined &&
-			['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
-				failure.code ?? '',
-			))
+	if (failure.status !== undefined) return false;
+	if (requestNotBuilt(failure)) return true;
+	if (failure.notSent !== undefined) return failure.notSent;
+	return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
+		failure.code ?? '',
 	);
 }

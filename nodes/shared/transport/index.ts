@@ -3,7 +3,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { FLOW_ID_HEADER, listQuery, readItems, readNextPageToken } from '../contract';
 import type { OneApiContext } from './connection';
-import { connection, CREDENTIAL_TYPE, forgetConnection, withCredential } from './connection';
+import { connection, CREDENTIAL_TYPE, forgetConnection } from './connection';
 import type { HttpFailure } from './httpFailure';
 import { failedBeforeSending, isNetworkFailure, readHttpFailure, withFailure } from './httpFailure';
 import type { ListPagingError } from './pagingGuard';
@@ -16,15 +16,17 @@ import { rateLimitGateFor, retryDelayMs } from './rateLimit';
 import { recordRequestOutcome } from './requestOutcome';
 import { scrubFailure, scrubValue } from './secretScrub';
 import { backoffMs, isTransientStatus, RETRY_DEFAULTS } from './retryPolicy';
+import { sendRequest } from './send';
 import type { ExpectedBody } from './responseBody';
 import { bodyIsExpected, unexpectedBodyError } from './responseBody';
 import { findTokenRequestError } from './tokenErrors';
 
 /**
- * The one module that talks HTTP to the INVERS OneAPI. Every request goes through
- * n8n's `httpRequestWithAuthentication` with the shared credential, so n8n attaches (and on 401
- * renews) the access token; this module adds what the OneAPI needs on top: rate-limit pacing and
- * 429 waits, retries that are safe for the request, problem-JSON errors and the flow ID.
+ * The one module that talks HTTP to the INVERS OneAPI. Each request is sent by `sendRequest`
+ * (send.ts): over kept-alive connections with the credential's token, through n8n's
+ * `httpRequestWithAuthentication` when the credential needs a token fetched and stored. This
+ * module adds what the OneAPI needs on top: rate-limit pacing and 429 waits, retries that are
+ * safe for the request, problem-JSON errors and the flow ID.
  */
 
 export { CREDENTIAL_TYPE };
@@ -139,11 +141,10 @@ export async function oneApiRequest<T = unknown>(
 ): Promise<OneApiResponse<T>> {
 	const settings = contextSettings.get(this) ?? DEFAULT_TRANSPORT_SETTINGS;
 	// A credential that cannot be used fails before anything is sent.
-	const { baseUrl, clientKey, credentials, secrets } = await connection(this).catch(
-		(error: Error) => {
-			throw recordRequestOutcome(error, { mayHaveRun: false, earlierAttemptMayHaveRun: false });
-		},
-	);
+	const openConnection = await connection(this).catch((error: Error) => {
+		throw recordRequestOutcome(error, { mayHaveRun: false, earlierAttemptMayHaveRun: false });
+	});
+	const { baseUrl, clientKey, secrets } = openConnection;
 	const gate = rateLimitGateFor(clientKey);
 	const idempotent =
 		request.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(request.method);
@@ -190,16 +191,9 @@ export async function oneApiRequest<T = unknown>(
 		let answer: { body: T; statusCode: number; headers: Record<string, string> } | undefined;
 		let failure: HttpFailure | undefined;
 		try {
-			const response = (await withCredential(credentials, async (credentialsDecrypted) =>
-				this.helpers.httpRequestWithAuthentication.call(
-					this,
-					CREDENTIAL_TYPE,
-					{ ...options, headers: { ...options.headers } },
-					credentialsDecrypted && { credentialsDecrypted },
-				),
-			)) as { body: T; statusCode: number; headers: unknown };
+			const response = await sendRequest(this, openConnection, options);
 			answer = {
-				body: response.body,
+				body: response.body as T,
 				statusCode: response.statusCode,
 				headers: lowerCaseHeaders(response.headers),
 			};

@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { permissions, problemTypes } from '../contract';
 import { standAloneMessage } from './errorMessages';
+import { isCertificateProblem } from './http/clientError';
 import type { HttpFailure } from './httpFailure';
 import { failedBeforeSending } from './httpFailure';
 import { isRedirectStatus, redirectTarget } from './redirect';
@@ -136,6 +137,24 @@ function joinDescription(parts: Array<string | undefined>): string {
 	return parts.filter((part) => part !== undefined && part !== '').join(' ');
 }
 
+const CERTIFICATE_HINT =
+	'If a proxy or gateway between n8n and INVERS inspects TLS, give n8n its CA certificate with the environment variable NODE_EXTRA_CA_CERTS.';
+
+/** The code of an answer that came whole but could not be decoded. */
+const UNREADABLE = 'EBADENCODING';
+
+/** What came of the answer before it was lost, in words: "the answer broke off after status 200". */
+function answerSeen(failure: HttpFailure, timedOut: boolean): string | undefined {
+	const status = failure.brokeOffAfterStatus;
+	if (status === undefined) return undefined;
+	if (timedOut)
+		return `the answer was still arriving after status ${status} when the Timeout ran out`;
+	if (failure.code === UNREADABLE) {
+		return `the answer after status ${status} could not be read: ${failure.message}`;
+	}
+	return `the answer broke off after status ${status}`;
+}
+
 /**
  * A NodeApiError from a failed OneAPI call. Its message stands alone (errorMessages.ts: what
  * happened, whether it may have taken effect, what to do); its description holds the details for
@@ -158,15 +177,38 @@ export function problemToNodeApiError(
 		// The network code goes into the description only: n8n rewrites messages that contain one.
 		const code = failure.code ?? 'network error';
 		const timedOut = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'].includes(code);
+		const seen = answerSeen(failure, timedOut);
+		const sent = !failedBeforeSending(failure);
 		message = standAloneMessage(request, {
 			kind: 'noAnswer',
-			sent: !failedBeforeSending(failure),
+			sent,
 			timedOut,
+			seen,
+			// A refusal on this side (an untrusted certificate, a proxy, n8n's network policy, a
+			// cancel) names itself, and what to do about it.
+			reason: failure.permanent ? failure.message : undefined,
+			next: !failure.permanent
+				? undefined
+				: isCertificateProblem(code)
+					? 'give n8n the CA certificate of the server, or of the proxy between, with NODE_EXTRA_CA_CERTS'
+					: 'correct the setting it names, then try again',
 		});
-		if (request.isCommand) {
-			description = `${code} while waiting for the answer to ${request.method} ${request.path}. Commands are never resent automatically: check the latest vehicle state before sending it again.`;
+		if (failure.permanent) {
+			description = joinDescription([
+				`${failure.message} (${request.method} ${request.path}).`,
+				isCertificateProblem(code) ? CERTIFICATE_HINT : undefined,
+				sent ? undefined : 'Nothing was sent.',
+			]);
+		} else if (request.isCommand) {
+			description = `${code} while waiting for the answer to ${request.method} ${request.path}${seen ? `: ${seen}` : ''}. Commands are never resent automatically: check the latest vehicle state before sending it again.`;
 		} else {
-			description = `${code} on ${request.method} ${request.path}. ${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
+			// A write that left may have run: no advice to raise the timeout and simply go again.
+			const write = request.method !== 'GET' && request.method !== 'HEAD';
+			const advice =
+				write && sent
+					? `${seen ? 'INVERS received the request' : 'INVERS may have received the request'}: it may or may not have taken effect.`
+					: `${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
+			description = `${code} on ${request.method} ${request.path}${seen ? `: ${seen}` : ''}. ${advice}`;
 		}
 	} else if (isRedirectStatus(status)) {
 		const target = redirectTarget(failure.headers.location);

@@ -221,9 +221,12 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 						// Timed out, connection lost or a server error: never advise a blind retry. The
 						// message says so already; the description says how to look.
 						const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
+						const seen = error.description;
 						error.description = [
 							`The vehicle with telematics ${unit} may or may not have been added.`,
 							howToCheck(body),
+							// What was seen of the answer (a status before it broke off, a timeout).
+							seen && !seen.includes('Flow ID') ? seen : undefined,
 							flowId ? `Flow ID: ${String(flowId)}` : undefined,
 						]
 							.filter(Boolean)

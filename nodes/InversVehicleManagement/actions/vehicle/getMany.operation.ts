@@ -136,7 +136,8 @@ export const description: INodeProperties[] = [
 				name: 'pageSize',
 				type: 'number',
 				typeOptions: { minValue: 1, numberPrecision: 0 },
-				// A literal: n8n's linter reads defaults statically. pageSizes.first.
+				// What the field shows once the option is added (a literal: n8n's linter reads defaults
+				// statically); without the option the node starts at pageSizes.first.
 				default: 100,
 				description: `Vehicles asked for per request. Only for a tenant whose largest page is known: without it the node starts at ${pageSizes.first} and, when INVERS refuses a page size, asks for fewer and keeps the size that worked.`,
 			},
