@@ -24,7 +24,10 @@ export class InversTrigger implements INodeType {
 		name: 'inversTrigger',
 		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// A change of a parameter's name, meaning or default comes as a new version here, with
+		// `@version` display options for what differs, so saved workflows keep the version they had.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{$parameter["queues"]}}',
 		description:
 			'Starts the workflow on INVERS fleet events (vehicle changes, vehicle states, trips)',
