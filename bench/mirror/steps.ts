@@ -1,0 +1,171 @@
+/**
+ * Rising rates for `npm run bench:mirror`: events published at a steady rate for a step, the
+ * mirror's queues sampled meanwhile from a connection of their own (`checkQueue`, no management
+ * plugin), and the step judged by whether the queue grew. The first step the mirror cannot keep up
+ * with ends the stepping.
+ */
+import type { Channel, ChannelModel } from 'amqplib';
+import { connect } from 'amqplib';
+
+import type { EventEnvelope } from '../../simulator/amqpPublisher';
+import type { TreeMonitor } from './processTree';
+
+/** Messages waiting (ready, not yet delivered to a consumer) in some queues. */
+export class QueueDepth {
+	private constructor(
+		private readonly connection: ChannelModel,
+		private readonly channel: Channel,
+		private readonly queues: string[],
+	) {}
+
+	static async open(url: string, queues: string[]): Promise<QueueDepth> {
+		const connection = await connect(url);
+		connection.on('error', () => undefined);
+		const channel = await connection.createChannel();
+		return new QueueDepth(connection, channel, queues);
+	}
+
+	async ready(): Promise<number> {
+		let sum = 0;
+		for (const queue of this.queues) sum += (await this.channel.checkQueue(queue)).messageCount;
+		return sum;
+	}
+
+	async close(): Promise<void> {
+		await this.connection.close().catch(() => undefined);
+	}
+}
+
+export interface StepOptions {
+	rate: number;
+	seconds: number;
+	next: (now: number) => EventEnvelope;
+	publish: (envelope: EventEnvelope) => Promise<void>;
+	depth: QueueDepth;
+	monitor: TreeMonitor;
+}
+
+export interface StepResult {
+	rate: number;
+	/** How long the step published (shorter when it was stopped early). */
+	seconds: number;
+	published: number;
+	/** Events per second the consumer took off the queue (published minus the backlog's growth). */
+	taken: number;
+	/** Ready messages at the step's end (median of its last samples), and the most seen. */
+	endBacklog: number;
+	maxBacklog: number;
+	/** Least-squares growth of the backlog over the step's second half, events per second. */
+	growth: number;
+	/** CPU seconds of n8n's processes during the step. */
+	cpuSeconds: number;
+	sustained: boolean;
+	stoppedEarly: boolean;
+}
+
+const SAMPLE_MS = 500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The backlog a step may end with and still count as kept up: 2 s of events, at least 100. */
+export const allowedBacklog = (rate: number) => Math.max(100, rate * 2);
+/** A backlog this large stops the step at once: the mirror fell far behind. */
+const hopelessBacklog = (rate: number) => Math.max(1_000, rate * 5);
+
+export async function runStep(options: StepOptions): Promise<StepResult> {
+	const { rate, seconds, depth, monitor } = options;
+	const cpuBefore = monitor.cpuSeconds();
+	const samples: Array<{ t: number; ready: number }> = [];
+	const startReady = await depth.ready();
+	const started = Date.now();
+	let publishing = true;
+	let stoppedEarly = false;
+	const sampler = (async () => {
+		while (publishing) {
+			const ready = await depth.ready();
+			samples.push({ t: (Date.now() - started) / 1000, ready });
+			if (ready > hopelessBacklog(rate)) {
+				stoppedEarly = true;
+				publishing = false;
+			}
+			await sleep(SAMPLE_MS);
+		}
+	})();
+	let published = 0;
+	let failure: unknown;
+	const pending = new Set<Promise<void>>();
+	while (publishing) {
+		const elapsed = (Date.now() - started) / 1000;
+		if (elapsed >= seconds) break;
+		const due = Math.floor(rate * elapsed) - published;
+		for (let i = 0; i < due; i++) {
+			const confirmed = options.publish(options.next(Date.now())).then(
+				() => void pending.delete(confirmed),
+				(error: unknown) => {
+					failure = error;
+					pending.delete(confirmed);
+				},
+			);
+			pending.add(confirmed);
+			published++;
+		}
+		if (failure) throw failure;
+		await sleep(5);
+	}
+	const elapsed = (Date.now() - started) / 1000;
+	publishing = false;
+	await Promise.all(pending);
+	if (failure) throw failure;
+	await sampler;
+	const endReady = await depth.ready();
+	samples.push({ t: elapsed, ready: endReady });
+
+	const last = samples.filter((sample) => sample.t >= elapsed - 2).map((sample) => sample.ready);
+	const endBacklog = median(last.length ? last : [endReady]);
+	const growth = slope(samples.filter((sample) => sample.t >= elapsed / 2));
+	const cpuSeconds = monitor.cpuSeconds() - cpuBefore;
+	return {
+		rate,
+		seconds: elapsed,
+		published,
+		taken: (published - (endReady - startReady)) / elapsed,
+		endBacklog,
+		maxBacklog: Math.max(...samples.map((sample) => sample.ready)),
+		growth,
+		cpuSeconds,
+		sustained:
+			!stoppedEarly && endBacklog <= allowedBacklog(rate) && growth <= Math.max(2, rate * 0.05),
+		stoppedEarly,
+	};
+}
+
+/** Waits until the queues hold no ready message twice in a row; false after the timeout. */
+export async function drained(depth: QueueDepth, timeoutMs: number): Promise<boolean> {
+	const started = Date.now();
+	let zeros = 0;
+	while (Date.now() - started < timeoutMs) {
+		zeros = (await depth.ready()) === 0 ? zeros + 1 : 0;
+		if (zeros >= 2) return true;
+		await sleep(SAMPLE_MS);
+	}
+	return false;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function slope(points: Array<{ t: number; ready: number }>): number {
+	if (points.length < 2) return 0;
+	const meanT = points.reduce((sum, point) => sum + point.t, 0) / points.length;
+	const meanR = points.reduce((sum, point) => sum + point.ready, 0) / points.length;
+	let numerator = 0;
+	let denominator = 0;
+	for (const point of points) {
+		numerator += (point.t - meanT) * (point.ready - meanR);
+		denominator += (point.t - meanT) ** 2;
+	}
+	return denominator ? numerator / denominator : 0;
+}

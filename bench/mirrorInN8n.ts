@@ -1,0 +1,329 @@
+/**
+ * The fleet state mirror in a real, running n8n (the pinned version, the package installed as a
+ * community package) under the event stream of a large fleet:
+ *
+ *   npm run bench:mirror -- [--fleet 5000] [--rates 10,25,50,100,250,500,1000,2000]
+ *     [--step-seconds 20] [--contenders per-event,...] [--queue-mode per-event,...|none]
+ *     [--state-version 2] [--change-share 0.15] [--late-share 0.03] [--seed 7]
+ *
+ * For each contender (a mirror workflow) in a fresh copy of n8n: VehicleStateRecorded and
+ * VehicleChanged events of the fleet (whole states and whole vehicles, a share of them late: older
+ * than one already published) published at rising rates, a step per rate; the mirror's queues
+ * sampled meanwhile with `checkQueue` from a connection of their own. A step is kept up with when
+ * the queue ends it with at most 2 s of events and does not grow over its second half; the first
+ * step that is not ends the stepping. Then the queues drain and every vehicle's row is compared
+ * with the newest state and vehicle published for it. n8n's CPU and peak RSS are read from /proc
+ * (its main process, task runner and, in queue mode, the worker). Queue mode (one main, one worker,
+ * PostgreSQL, Redis) runs the contenders of `--queue-mode` after the regular ones.
+ */
+import { ensureN8nInstalled } from '../scripts/sandbox/install';
+import type { AmqpPublisher } from '../simulator/amqpPublisher';
+import { MIRROR_TOPICS, createAmqpPublisher } from '../simulator/amqpPublisher';
+import { sandboxCredential } from '../scripts/sandbox/credential';
+import { sandboxPostgresCredential } from '../scripts/sandbox/postgresCredential';
+import type { Contender } from './mirror/contenders';
+import { contenderNamed } from './mirror/contenders';
+import type { Mismatch } from './mirror/fleet';
+import { MirrorFleet, compareRows } from './mirror/fleet';
+import type { Mode, Template } from './mirror/instance';
+import { prepareTemplate, removeTemplate, startCopy } from './mirror/instance';
+import type { StepResult } from './mirror/steps';
+import { QueueDepth, allowedBacklog, drained, runStep } from './mirror/steps';
+
+const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+function flag(name: string): string | undefined {
+	const index = process.argv.indexOf(`--${name}`);
+	return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+function numberFlag(name: string, fallback: number, minimum: number, maximum = Infinity): number {
+	const text = flag(name);
+	const value = text === undefined ? fallback : Number(text);
+	if (!Number.isFinite(value) || value < minimum || value > maximum) {
+		throw new Error(`--${name} must be a number from ${minimum} to ${maximum}, got "${text}"`);
+	}
+	return value;
+}
+
+function listFlag(name: string, fallback: string): string[] {
+	return (flag(name) ?? fallback)
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean);
+}
+
+const FLEET = numberFlag('fleet', 5_000, 1);
+const RATES = listFlag('rates', '10,25,50,100,250,500,1000,2000').map((text) => {
+	const rate = Number(text);
+	if (!Number.isFinite(rate) || rate <= 0) throw new Error(`--rates: "${text}" is not a rate`);
+	return rate;
+});
+const STEP_SECONDS = numberFlag('step-seconds', 20, 2);
+const STATE_VERSION = numberFlag('state-version', 1, 1);
+const CHANGE_SHARE = numberFlag('change-share', 0.15, 0, 1);
+const LATE_SHARE = numberFlag('late-share', 0.03, 0, 1);
+const SEED = numberFlag('seed', 7, 0);
+const CONTENDERS = listFlag('contenders', 'per-event').map(contenderNamed);
+const QUEUE_CONTENDERS = listFlag('queue-mode', 'per-event')
+	.filter((name) => name !== 'none')
+	.map(contenderNamed);
+/** How long the rows may take to show the last events once the queues are empty. */
+const SETTLE_MS = 90_000;
+
+interface PhaseResult {
+	mode: Mode;
+	contender: Contender;
+	steps: StepResult[];
+	/** The highest rate kept up with (0: not even the first). */
+	sustained: number;
+	idleRss: number;
+	peakRss: number;
+	cpuSeconds: number;
+	published: number;
+	seconds: number;
+	drainedAfterSeconds?: number;
+	rowsChecked: number;
+	mismatches: Mismatch[];
+	duplicates: string[];
+	unexpected: string[];
+	error?: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+function fleetIdOf(contender: Contender): string {
+	return `bench-mirror-${process.pid}-${contender.name}`;
+}
+
+/** Whether the mirror's trigger consumes each of its queues. */
+async function consumersOn(queues: string[]): Promise<boolean> {
+	const { connect } = await import('amqplib');
+	const connection = await connect(AMQP_URL);
+	try {
+		const channel = await connection.createChannel();
+		for (const queue of queues) {
+			if ((await channel.checkQueue(queue)).consumerCount === 0) return false;
+		}
+		return true;
+	} finally {
+		await connection.close().catch(() => undefined);
+	}
+}
+
+async function deleteQueues(publisher: AmqpPublisher): Promise<void> {
+	const { connect } = await import('amqplib');
+	const connection = await connect(AMQP_URL);
+	try {
+		const channel = await connection.createChannel();
+		for (const queue of [
+			...Object.values(publisher.queues),
+			...Object.values(publisher.deadLetterQueues),
+		]) {
+			await channel.deleteQueue(queue).catch(() => undefined);
+		}
+		await channel.deleteExchange(publisher.exchange).catch(() => undefined);
+		await channel.deleteExchange(`${publisher.exchange}.dead-letter`).catch(() => undefined);
+	} finally {
+		await connection.close().catch(() => undefined);
+	}
+}
+
+async function runPhase(
+	mode: Mode,
+	template: Template,
+	contender: Contender,
+): Promise<PhaseResult> {
+	const fleetId = fleetIdOf(contender);
+	const workflow = contender.workflow(fleetId);
+	const fleet = new MirrorFleet({
+		size: FLEET,
+		seed: SEED,
+		stateVersion: STATE_VERSION,
+		changeShare: CHANGE_SHARE,
+		lateShare: LATE_SHARE,
+	});
+	const result: PhaseResult = {
+		mode,
+		contender,
+		steps: [],
+		sustained: 0,
+		idleRss: 0,
+		peakRss: 0,
+		cpuSeconds: 0,
+		published: 0,
+		seconds: 0,
+		rowsChecked: 0,
+		mismatches: [],
+		duplicates: [],
+		unexpected: [],
+	};
+	console.log(`\n## ${contender.name}, ${mode} mode: ${contender.label}`);
+	const publisher = await createAmqpPublisher({
+		url: AMQP_URL,
+		exchange: `invers.events.${fleetId}`,
+		fleetId,
+		topics: MIRROR_TOPICS,
+	});
+	const queues = Object.values(publisher.queues);
+	const depth = await QueueDepth.open(AMQP_URL, queues);
+	const n8n = await startCopy(template, `${contender.name}-${mode}`, workflow.id);
+	try {
+		const store = await contender.prepare(n8n);
+		const started = Date.now();
+		while (!(await consumersOn(queues))) {
+			if (Date.now() - started > 60_000) {
+				throw new Error(
+					`the mirror did not consume its queues within 60 s:\n${n8n.log().slice(-3000)}`,
+				);
+			}
+			await sleep(500);
+		}
+		await sleep(2_000);
+		n8n.monitor.start();
+		result.idleRss = n8n.monitor.rss();
+		const phaseStarted = Date.now();
+		for (const rate of RATES) {
+			const step = await runStep({
+				rate,
+				seconds: STEP_SECONDS,
+				next: (now) => fleet.next(now),
+				publish: (envelope) => publisher.publish(envelope),
+				depth,
+				monitor: n8n.monitor,
+			});
+			result.steps.push(step);
+			console.log(
+				`  ${String(rate).padStart(5)}/s for ${step.seconds.toFixed(0)} s: took ${step.taken.toFixed(0)}/s, ` +
+					`backlog at the end ${step.endBacklog.toFixed(0)} (max ${step.maxBacklog}, allowed ${allowedBacklog(rate)}), ` +
+					`growth ${step.growth.toFixed(1)}/s, n8n CPU ${(step.cpuSeconds / step.seconds).toFixed(2)} cores: ` +
+					`${step.sustained ? 'kept up' : 'fell behind'}${step.stoppedEarly ? ' (step stopped early)' : ''}`,
+			);
+			if (!step.sustained) break;
+			result.sustained = rate;
+			if (!(await drained(depth, 60_000))) break;
+		}
+		result.published = fleet.counts.state + fleet.counts.change;
+		// What is left is taken at the rate the mirror managed; give it twice that long.
+		const lastTaken = Math.max(1, result.steps.at(-1)?.taken ?? 1);
+		const backlog = await depth.ready();
+		const drainStarted = Date.now();
+		if (await drained(depth, Math.max(60_000, (2_000 * backlog) / lastTaken))) {
+			result.drainedAfterSeconds = (Date.now() - drainStarted) / 1000;
+		}
+		// The last batches are still being written when the queue is empty: wait for the rows.
+		const expected = fleet.expectedRows();
+		result.rowsChecked = expected.size;
+		const settleStarted = Date.now();
+		for (;;) {
+			const comparison = compareRows(expected, await store.rows());
+			Object.assign(result, comparison);
+			const clean =
+				!comparison.mismatches.length &&
+				!comparison.duplicates.length &&
+				!comparison.unexpected.length;
+			if (clean || Date.now() - settleStarted > SETTLE_MS) break;
+			await sleep(3_000);
+		}
+		result.seconds = (Date.now() - phaseStarted) / 1000;
+		result.cpuSeconds = n8n.monitor.cpuSeconds();
+		n8n.monitor.stop();
+		result.peakRss = n8n.monitor.peakRss;
+		console.log(
+			`  rows: ${result.rowsChecked} vehicles checked, ${result.mismatches.length} mismatches, ` +
+				`${result.duplicates.length} duplicate rows, ${result.unexpected.length} unexpected rows ` +
+				`(events: ${fleet.counts.state} state, ${fleet.counts.change} change, ${fleet.counts.late} late)`,
+		);
+		for (const mismatch of result.mismatches.slice(0, 10)) {
+			console.log(`    ${mismatch.vehicle_id}: ${JSON.stringify(mismatch.columns)}`);
+		}
+	} catch (error) {
+		result.error = error instanceof Error ? error.message : String(error);
+		console.log(`  failed: ${result.error}`);
+	} finally {
+		n8n.monitor.stop();
+		await n8n.stop();
+		await depth.close();
+		await deleteQueues(publisher);
+		await publisher.close();
+	}
+	return result;
+}
+
+function printSummary(results: PhaseResult[], totalSeconds: number): void {
+	console.log(
+		`\n## Fleet state mirror in n8n 2.41.1: ${FLEET} vehicles, state events version ${STATE_VERSION}, ` +
+			`${Math.round(CHANGE_SHARE * 100)} % VehicleChanged, ${Math.round(LATE_SHARE * 100)} % late; steps of ${STEP_SECONDS} s at ${RATES.join(', ')} events/s\n`,
+	);
+	const header = [
+		'contender'.padEnd(14),
+		'mode'.padEnd(8),
+		'kept up with'.padStart(13),
+		'took at most'.padStart(13),
+		'n8n CPU/event'.padStart(14),
+		'n8n CPU'.padStart(9),
+		'idle RSS'.padStart(9),
+		'peak RSS'.padStart(9),
+		'rows wrong'.padStart(11),
+	];
+	console.log(header.join(' '));
+	for (const result of results) {
+		const took = Math.max(0, ...result.steps.map((step) => step.taken));
+		const cpuMs = result.published ? (result.cpuSeconds * 1000) / result.published : 0;
+		const wrong = result.error
+			? 'error'
+			: `${result.mismatches.length + result.duplicates.length + result.unexpected.length}/${result.rowsChecked}`;
+		console.log(
+			[
+				result.contender.name.padEnd(14),
+				result.mode.padEnd(8),
+				`${result.sustained}/s`.padStart(13),
+				`${took.toFixed(0)}/s`.padStart(13),
+				`${cpuMs.toFixed(2)} ms`.padStart(14),
+				`${result.cpuSeconds.toFixed(0)} s`.padStart(9),
+				mb(result.idleRss).padStart(9),
+				mb(result.peakRss).padStart(9),
+				wrong.padStart(11),
+			].join(' '),
+		);
+	}
+	console.log(
+		'\nkept up with: the highest rate whose step ended with at most 2 s of events queued and no growth;' +
+			' took at most: the most events per second taken off the queue in any step;' +
+			' CPU: n8n main process, task runner and (queue mode) worker, over all steps, the drain and the check.',
+	);
+	console.log(`total run time: ${(totalSeconds / 60).toFixed(1)} min`);
+}
+
+async function main() {
+	const runStarted = Date.now();
+	await ensureN8nInstalled();
+	const phases: Array<{ mode: Mode; contender: Contender }> = [
+		...CONTENDERS.map((contender) => ({ mode: 'regular' as Mode, contender })),
+		...QUEUE_CONTENDERS.map((contender) => ({ mode: 'queue' as Mode, contender })),
+	];
+	const credentials = [sandboxCredential('http://127.0.0.1:9'), sandboxPostgresCredential()];
+	const templates = new Map<Mode, Template>();
+	const results: PhaseResult[] = [];
+	try {
+		for (const mode of new Set(phases.map((phase) => phase.mode))) {
+			const workflows = [
+				...new Set(phases.filter((phase) => phase.mode === mode).map((p) => p.contender)),
+			].map((contender) => contender.workflow(fleetIdOf(contender)));
+			console.log(`Preparing n8n (${mode} mode) with ${workflows.length} workflow(s) …`);
+			templates.set(mode, await prepareTemplate(mode, credentials, workflows));
+		}
+		for (const phase of phases) {
+			results.push(await runPhase(phase.mode, templates.get(phase.mode)!, phase.contender));
+		}
+	} finally {
+		for (const template of templates.values()) await removeTemplate(template);
+	}
+	printSummary(results, (Date.now() - runStarted) / 1000);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
