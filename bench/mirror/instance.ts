@@ -91,11 +91,11 @@ export interface MirrorN8n {
 	stop(): Promise<void>;
 }
 
-/** A copy of the template with one workflow published, started (and its worker, in queue mode). */
+/** A copy of the template with some workflows published, started (and its worker, in queue mode). */
 export async function startCopy(
 	template: Template,
 	label: string,
-	workflowId: string,
+	workflowIds: string[],
 ): Promise<MirrorN8n> {
 	const userFolder = mkdtempSync(path.join(os.tmpdir(), `invers-bench-mirror-${label}-`));
 	cpSync(template.userFolder, userFolder, { recursive: true });
@@ -108,7 +108,7 @@ export async function startCopy(
 		env = { ...modeEnv('queue', database) };
 	}
 	const instance = await options(userFolder, env);
-	await n8nCli(instance, ['publish:workflow', `--id=${workflowId}`]);
+	for (const id of workflowIds) await n8nCli(instance, ['publish:workflow', `--id=${id}`]);
 	const processes: RunningN8n[] = [];
 	const cleanUp = async () => {
 		for (const running of processes.reverse()) await running.stop();

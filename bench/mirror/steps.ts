@@ -67,8 +67,10 @@ const SAMPLE_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The backlog a step may end with and still count as kept up: 2 s of events, at least 100. */
-export const allowedBacklog = (rate: number) => Math.max(100, rate * 2);
+/** The backlog a step may end with and still count as kept up: 2 s of events, at least 10. */
+export const allowedBacklog = (rate: number) => Math.max(10, rate * 2);
+/** How fast the backlog may grow over the step's second half: 5 % of the rate (noise). */
+export const allowedGrowth = (rate: number) => Math.max(0.5, rate * 0.05);
 /** A backlog this large stops the step at once: the mirror fell far behind. */
 const hopelessBacklog = (rate: number) => Math.max(1_000, rate * 5);
 
@@ -133,8 +135,7 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 		maxBacklog: Math.max(...samples.map((sample) => sample.ready)),
 		growth,
 		cpuSeconds,
-		sustained:
-			!stoppedEarly && endBacklog <= allowedBacklog(rate) && growth <= Math.max(2, rate * 0.05),
+		sustained: !stoppedEarly && endBacklog <= allowedBacklog(rate) && growth <= allowedGrowth(rate),
 		stoppedEarly,
 	};
 }
