@@ -25,6 +25,15 @@ export const changeReasons = {
 
 export type EventPublisher = (envelope: EventEnvelope) => void;
 
+/**
+ * Schema major versions as INVERS documents them: its own example VehicleStateRecorded is major
+ * version 2. The version of VehicleChanged is not documented; 1 is the simulator's choice.
+ */
+export const SCHEMA_MAJOR_VERSIONS: Record<string, number> = {
+	VehicleStateRecorded: 2,
+	VehicleChanged: 1,
+};
+
 export function createEnvelope<TData extends Record<string, unknown>>(
 	type: string,
 	data: TData,
@@ -34,7 +43,7 @@ export function createEnvelope<TData extends Record<string, unknown>>(
 		metadata: {
 			id: randomUUID(),
 			type,
-			schema_major_version: 1,
+			schema_major_version: SCHEMA_MAJOR_VERSIONS[type] ?? 1,
 			occurred_at: isoTimestamp(),
 			flow_id: flowId,
 		},
@@ -63,8 +72,8 @@ export function vehicleStateRecorded(
 	return createEnvelope(
 		events.types.vehicleStateRecorded,
 		{
-			[events.stateRecordedVehicleIdField]: vehicleId,
-			[events.stateRecordedStateField]: structuredClone(state),
+			vehicle_id: vehicleId,
+			vehicle_state: structuredClone(state),
 		},
 		flowId,
 	);

@@ -13,6 +13,7 @@ import { oneApiRequest } from '../shared/transport';
 import { amqpTargetFromCredential } from './amqp/connect';
 import { ConsumerSession } from './amqp/consumerSession';
 import { inversOneApiConnectionTest } from '../shared/credentialTest';
+import { ActivityLog, describeActivation } from './activityLog';
 import { triggerProperties } from './description';
 import { EventPipeline } from './eventPipeline';
 import { readSettings } from './settings';
@@ -51,9 +52,9 @@ export class InversTrigger implements INodeType {
 				description: 'Correct the event part of the INVERS OneAPI credential. Nothing was sent.',
 			});
 		}
-		// A test run waits for one event: one at a time, so no other message is held back meanwhile.
+		// A test run waits for one event (or one batch): no other message is held back meanwhile.
 		const manual = this.getMode() === 'manual';
-		if (manual) settings.prefetch = 1;
+		if (manual) settings.prefetch = settings.batch?.maxEvents ?? 1;
 
 		const pipeline = new EventPipeline(
 			settings,
@@ -103,12 +104,11 @@ export class InversTrigger implements INodeType {
 			});
 		}
 
-		const logSummary = (left: number) =>
-			this.logger.info('INVERS Trigger stopped', {
-				...pipeline.stats,
-				reconnects: session.reconnects,
-				unansweredAtClose: left,
-			});
+		this.logger.info(describeActivation(settings));
+		const activity = new ActivityLog(this.logger, settings.logIntervalMs, () =>
+			pipeline.snapshot(),
+		);
+		if (!manual) activity.start();
 
 		const stop = async (drainBoundMs: number, bound: string) => {
 			const left = await pipeline.drain(drainBoundMs);
@@ -121,7 +121,7 @@ export class InversTrigger implements INodeType {
 			}
 			pipeline.dispose();
 			await session.shutdown();
-			logSummary(left);
+			activity.stop({ reconnects: session.reconnects, unansweredAtClose: left });
 		};
 
 		let closing: Promise<void> | undefined;
@@ -129,6 +129,7 @@ export class InversTrigger implements INodeType {
 			closing ??= (async () => {
 				pipeline.beginClose();
 				await session.cancelConsumers();
+				pipeline.returnWaiting();
 				if (manual) {
 					// n8n awaits this before it reports the test run finished, so waiting here for the
 					// run would wait forever: acknowledge in the background, bounded by the timeout.

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { events } from '../shared/contract';
+import { batchProperties, maxBatchSizeOption } from './batching/description';
 import { conditionProperties, maxWatchedVehiclesOption } from './conditions/description';
 
 const reasonOptions = events.knownReasons.map((reason) => ({
@@ -15,7 +16,7 @@ const reasonOptions = events.knownReasons.map((reason) => ({
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Each event starts one execution (with watched conditions: each event that enters or clears one). Delivery is at least once: the node skips copies of an event it already processed (by event ID) and answers every message it receives (acknowledge, requeue or reject), so the queue never stalls.',
+			'Each event starts one execution (with watched conditions: each event that enters or clears one; in batches: each batch). Delivery is at least once: the node skips copies of an event it already processed (by event ID) and answers every message it receives (acknowledge, requeue or reject), so the queue never stalls.',
 		name: 'deliveryNotice',
 		type: 'notice',
 		default: '',
@@ -78,6 +79,7 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'More event types by name, separated by commas',
 	},
 	...conditionProperties,
+	...batchProperties,
 	{
 		displayName: 'Acknowledge',
 		name: 'ackMode',
@@ -138,6 +140,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'includeVehicle',
 		type: 'boolean',
 		default: false,
+		displayOptions: { hide: { startOn: ['batch'] } },
 		description:
 			'Whether to add the vehicle (master data) to Vehicle State Recorded events, read through the REST API with a short cache. Needs the Client ID and Secret in the credential.',
 	},
@@ -174,6 +177,15 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Activity Log Interval (Minutes)',
+				name: 'logInterval',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				description:
+					"How often the trigger writes its counts to n8n's log while events arrive (received, executions started, filtered, duplicates, dead-lettered, …); 0 writes them only when it stops",
+			},
 			{
 				displayName: 'Close Timeout (Seconds)',
 				name: 'closeTimeout',
@@ -234,6 +246,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to add the received envelope and the AMQP properties as raw',
 			},
+			maxBatchSizeOption,
 			{
 				displayName: 'Max Message Size (KB)',
 				name: 'maxMessageSizeKb',
@@ -270,6 +283,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'prefetch',
 				type: 'number',
 				default: 10,
+				displayOptions: { hide: { '/startOn': ['batch'] } },
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				description:
 					'How many executions may run at once; the broker sends no more until one is acknowledged (with Acknowledge Immediately, until one ended)',
@@ -279,6 +293,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'vehicleCacheTtl',
 				type: 'number',
 				default: 300,
+				displayOptions: { hide: { '/startOn': ['batch'] } },
 				typeOptions: { minValue: 0 },
 				description:
 					'With Include Vehicle: how long a fetched vehicle is reused. A Vehicle Changed event replaces it at once.',

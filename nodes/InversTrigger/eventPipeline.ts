@@ -1,66 +1,55 @@
-import type { IDataObject, INodeExecutionData, ITriggerFunctions, Logger } from 'n8n-workflow';
+import type { IDataObject, Logger } from 'n8n-workflow';
 
-import { events } from '../shared/contract';
-import type { ExecutionOutcome, Settlement } from './ack/ackModes';
-import { outcomeOfRun, settlementFor } from './ack/ackModes';
+import type { ExecutionOutcome } from './ack/ackModes';
 import { ExecutionSlots } from './ack/executionSlots';
-import { FailedAttempts } from './ack/failedAttempts';
 import type { Delivery } from './amqp/delivery';
+import type { AnswerCounts } from './answers';
+import { DeliveryAnswers } from './answers';
+import { Batcher } from './batching/batcher';
+import type { BatchMember } from './batching/latestPerVehicle';
+import { latestPerVehicle } from './batching/latestPerVehicle';
 import type { Evaluation } from './conditions/evaluator';
 import { ConditionWatcher } from './conditions/watcher';
 import { DedupeWindow } from './dedupe';
 import { VehicleCache } from './enrichment/vehicleCache';
+import type { ExecutionHost } from './executions';
+import { Executions } from './executions';
 import { filterOutReason } from './events/filters';
 import type { ParsedEvent } from './events/parseEvent';
-import { eventVehicleId, isInterpretable, parseEvent } from './events/parseEvent';
+import { eventVehicle, eventVehicleId, isKnownType, parseEvent } from './events/parseEvent';
 import { eventToItem } from './events/toItem';
-import type { ListNode } from './linkedList';
-import { LinkedList } from './linkedList';
+import { FutureClock } from './futureClock';
 import type { TriggerSettings } from './settings';
 import { DEDUPE_MAX_BYTES } from './settings';
 import { cancellableDelay } from './timers';
 
-/** The deferred run `emit` resolves when the execution finished (n8n-workflow does not export it). */
-export type DeferredRun = NonNullable<Parameters<ITriggerFunctions['emit']>[2]>;
+export type { DeferredRun } from './executions';
 
 /** What the pipeline needs from the trigger context. */
-export interface PipelineHost {
-	/** Starts one execution; `done` resolves with the run when it finished. */
-	emit(data: INodeExecutionData[][], done?: DeferredRun): void;
-	createDeferred(): DeferredRun;
+export interface PipelineHost extends ExecutionHost {
 	logger: Logger;
 	/** Fetches a vehicle through the REST API (Include Vehicle). */
 	fetchVehicle?: (vehicleId: string) => Promise<IDataObject>;
-	/** Manual test run: called once the one event was emitted. */
+	/** Manual test run: called once the one event (or batch) was emitted. */
 	onManualEmit?: () => void;
 }
 
-export interface PipelineStats {
+export interface PipelineStats extends AnswerCounts {
 	received: number;
+	/** Executions started. */
 	emitted: number;
 	filtered: number;
-	duplicates: number;
 	malformed: number;
-	acked: number;
-	requeued: number;
-	rejected: number;
+	/** Events of a known type in a layout the trigger cannot read (passed on or counted). */
+	unreadable: number;
 	timedOut: number;
-	/** Answers not sent because the delivery's channel had died (the broker redelivers). */
-	stale: number;
 	/** Watched conditions only: events that started nothing (acknowledged), vehicles remembered. */
 	noTransition?: number;
 	watchedVehicles?: number;
 	forgottenVehicles?: number;
+	/** Watched conditions and Latest per Vehicle: values stamped too far ahead, ignored. */
+	futureTimestamps?: number;
 }
-
-interface Running extends ListNode<Running> {
-	deadline: number;
-	/** Resolves with the first end: the run, the timeout sweeper or dispose. */
-	outcome: Promise<ExecutionOutcome>;
-	finish: (outcome: ExecutionOutcome) => void;
-}
-
-const NO_COPIES: readonly Delivery[] = [];
 
 const MALFORMED_TEXT: Record<string, string> = {
 	notJson: 'The message is not JSON',
@@ -73,8 +62,10 @@ const MALFORMED_TEXT: Record<string, string> = {
 
 /**
  * Everything between a delivery and its answer to the broker: size check, parsing, filtering,
- * de-duplication, enrichment, the execution, and the acknowledgement the mode asks for. Every
- * delivery gets exactly one answer, whatever happens (n8n's RabbitMQ trigger failure #1).
+ * de-duplication, then one of the three ways to start the workflow (for every event, when a
+ * watched condition changes, in batches) and the answer the acknowledge mode asks for. Answers
+ * go out through DeliveryAnswers alone: every delivery gets exactly one, whatever happens (n8n's
+ * RabbitMQ trigger failure #1).
  */
 export class EventPipeline {
 	readonly stats: PipelineStats = {
@@ -83,6 +74,7 @@ export class EventPipeline {
 		filtered: 0,
 		duplicates: 0,
 		malformed: 0,
+		unreadable: 0,
 		acked: 0,
 		requeued: 0,
 		rejected: 0,
@@ -90,45 +82,82 @@ export class EventPipeline {
 		stale: 0,
 	};
 
-	private readonly running = new LinkedList<Running>();
 	private active = 0;
 	private idleWaiters: Array<() => void> = [];
 	private closing = false;
 	private manualEmitted = false;
-	private disposed = false;
-	/** Aborted on dispose: ends the sweeper's loop. */
-	private sweeper?: AbortController;
+	private readonly answers: DeliveryAnswers;
+	private readonly executions: Executions;
 	private readonly dedupe?: DedupeWindow<Delivery>;
 	private readonly vehicles?: VehicleCache;
 	private readonly conditions?: ConditionWatcher;
-	private readonly failures = new FailedAttempts();
-	/** Acknowledge Immediately only: the parallel limit the prefetch cannot enforce. */
+	private readonly batcher?: Batcher;
+	private readonly clock: FutureClock;
+	/** Acknowledge Immediately, one execution per event: the parallel limit the prefetch cannot enforce. */
 	private readonly slots?: ExecutionSlots;
+	/** Type and version pairs whose unreadable layout was logged already. */
+	private readonly unreadableReported = new Set<string>();
 
 	constructor(
 		private readonly settings: TriggerSettings,
 		private readonly host: PipelineHost,
 		private readonly manual: boolean,
 	) {
+		const { logger } = host;
+		this.executions = new Executions(host);
+		this.clock = new FutureClock((message) => logger.warn(message));
 		if (settings.deduplicate) {
 			this.dedupe = new DedupeWindow<Delivery>(settings.dedupeWindowMs, {
 				maxBytes: DEDUPE_MAX_BYTES,
-				onShortened: (message) => host.logger.warn(message),
+				onShortened: (message) => logger.warn(message),
 			});
 		}
-		if (settings.includeVehicle && host.fetchVehicle) {
+		if (settings.includeVehicle && host.fetchVehicle && !settings.batch) {
 			this.vehicles = new VehicleCache(settings.vehicleCacheTtlMs, host.fetchVehicle);
 		}
 		if (settings.conditions) {
-			this.conditions = new ConditionWatcher(settings.conditions, host.logger);
-			Object.assign(this.stats, { noTransition: 0, watchedVehicles: 0, forgottenVehicles: 0 });
+			this.conditions = new ConditionWatcher(settings.conditions, logger, this.clock);
+			Object.assign(this.stats, {
+				noTransition: 0,
+				watchedVehicles: 0,
+				forgottenVehicles: 0,
+				futureTimestamps: 0,
+			});
 		}
-		if (settings.ackMode === 'immediately') this.slots = new ExecutionSlots(settings.prefetch);
+		this.answers = new DeliveryAnswers(settings, this.stats, this.dedupe, this.conditions);
+		if (settings.batch) {
+			const batch = settings.batch;
+			if (batch.latestPerVehicle) this.stats.futureTimestamps = 0;
+			this.batcher = new Batcher(batch, {
+				answers: this.answers,
+				executions: this.executions,
+				acknowledgeAtStart: settings.ackMode === 'immediately',
+				executionTimeoutMs: settings.executionTimeoutMs,
+				itemsOf: batch.latestPerVehicle
+					? (members) => latestPerVehicle(members, settings, this.clock)
+					: (members) => members.map((m) => eventToItem(m.event, m.delivery, settings)),
+				onStart: () => this.emittedForTestRun(),
+				logger,
+			});
+		}
+		if (settings.ackMode === 'immediately') {
+			// In batch mode only malformed messages passed on as error items run one by one.
+			this.slots = new ExecutionSlots(settings.batch?.parallel ?? settings.prefetch);
+		}
 	}
 
-	/** Deliveries being processed, including ones waiting for their execution. */
-	get inFlight(): number {
-		return this.active;
+	/** The counters, with those kept elsewhere brought up to date (for the trigger's log). */
+	snapshot(): PipelineStats {
+		this.stats.emitted = this.executions.started;
+		this.stats.timedOut = this.executions.timedOut;
+		if (this.stats.futureTimestamps !== undefined) {
+			this.stats.futureTimestamps = this.clock.refused;
+		}
+		if (this.conditions) {
+			this.stats.watchedVehicles = this.conditions.watchedVehicles;
+			this.stats.forgottenVehicles = this.conditions.forgottenVehicles;
+		}
+		return { ...this.stats };
 	}
 
 	/**
@@ -159,35 +188,11 @@ export class EventPipeline {
 		});
 	}
 
-	/** Unexpected: still answer, so the queue never stalls; a second failure dead-letters. */
 	private processingFailed(delivery: Delivery, error: unknown): void {
 		this.host.logger.error(
 			`INVERS Trigger: processing a message from queue "${delivery.queue}" failed: ${(error as Error).message}`,
 		);
-		const messageId = messageIdOf(delivery);
-		const failures = this.countFailure(messageId, delivery);
-		if (failures > 1 && messageId) this.failures.forget(messageId);
-		this.answer(delivery, failures > 1 ? 'reject' : 'requeue');
-	}
-
-	/**
-	 * The event's failed tries so far, this one included, as the trigger counted them: a redelivery
-	 * after a dropped connection is no failed try (see FailedAttempts).
-	 */
-	private countFailure(eventId: string | undefined, delivery: Delivery): number {
-		// Without an ID there is nothing to count by: the broker's flag is all there is.
-		if (!eventId) return delivery.redelivered ? 2 : 1;
-		return this.failures.fail(eventId);
-	}
-
-	/** The settlement after an execution; a requeued event's failures are remembered for its retry. */
-	private settle(delivery: Delivery, eventId: string | undefined, outcome: ExecutionOutcome) {
-		const { ackMode, onFailure } = this.settings;
-		const failed = ackMode === 'executionSucceeded' && outcome !== 'success';
-		const failures = failed ? this.countFailure(eventId, delivery) : 0;
-		const settlement = settlementFor(ackMode, outcome, failures, onFailure);
-		if (eventId && settlement !== 'requeue') this.failures.forget(eventId);
-		return settlement;
+		this.answers.failedUnexpectedly(delivery, delivery.eventId ?? messageIdOf(delivery));
 	}
 
 	/** One delivery less in flight. */
@@ -196,11 +201,11 @@ export class EventPipeline {
 		if (this.active === 0) this.wakeIdleWaiters();
 	};
 
-	/** Undefined when the delivery was answered (or parked) synchronously. */
+	/** Undefined when the delivery was answered synchronously, or waits parked on its original. */
 	private process(delivery: Delivery): Promise<void> | undefined {
 		this.stats.received++;
 		if (this.closing || (this.manual && this.manualEmitted)) {
-			this.answer(delivery, 'requeue');
+			this.answers.returnUnread(delivery);
 			return undefined;
 		}
 		const { content, properties } = delivery.message;
@@ -210,12 +215,13 @@ export class EventPipeline {
 		const parsed = parseEvent(content, properties);
 		if (!parsed.ok) return this.malformed(delivery, parsed.reason);
 		const event = parsed.event;
+		delivery.eventId = event.id;
 		const filteredBy = filterOutReason(event, this.settings.filter);
 		if (filteredBy) {
 			// Still useful to the cache: a filtered-out VehicleChanged tells the current vehicle.
 			this.rememberVehicle(event);
 			this.stats.filtered++;
-			this.answer(delivery, 'ack');
+			this.answers.skip(delivery);
 			this.host.logger.debug('INVERS Trigger: event filtered out', {
 				eventId: event.id,
 				eventType: event.type,
@@ -226,16 +232,23 @@ export class EventPipeline {
 		if (this.dedupe) {
 			const verdict = this.dedupe.check(event.id, delivery);
 			if (verdict.kind === 'duplicate') {
-				this.stats.duplicates++;
-				this.answer(delivery, 'ack');
+				this.answers.duplicate(delivery);
 				this.host.logger.debug('INVERS Trigger: duplicate event acknowledged', {
 					eventId: event.id,
 				});
 				return undefined;
 			}
-			// A copy of an event still running: it is answered together with the original.
+			// A copy of an event in flight: it is answered together with the original.
 			if (verdict.kind === 'parked') return undefined;
 		}
+		if (!event.layout && isKnownType(event)) {
+			this.unreadable(event);
+			if (this.conditions) {
+				this.answers.handledWithoutRun(delivery, event.id);
+				return undefined;
+			}
+		}
+		if (this.batcher) return this.batcher.add({ delivery, event });
 		// Watched conditions: evaluated here, synchronously and in delivery order, before the
 		// execution starts, so the result is the same whatever the parallel limit and ack mode.
 		// `redelivered`, not the failure count: any copy coming back unanswered, after a failed try
@@ -243,79 +256,75 @@ export class EventPipeline {
 		let evaluation: Evaluation | undefined;
 		if (this.conditions) {
 			evaluation = this.conditions.check(event, delivery.redelivered);
-			this.stats.watchedVehicles = this.conditions.watchedVehicles;
-			this.stats.forgottenVehicles = this.conditions.forgottenVehicles;
-			if (!evaluation) return this.noTransition(delivery, event);
+			if (!evaluation) {
+				this.stats.noTransition!++;
+				this.answers.handledWithoutRun(delivery, event.id);
+				return undefined;
+			}
 		}
-		let started = false;
-		try {
-			const pending = this.startExecution(delivery, event, evaluation);
-			started = true;
-			return pending;
-		} finally {
-			// Failed unexpectedly: copies parked on this event must not wait for an answer forever.
-			if (!started) this.releaseParked(event.id);
-		}
+		return this.startSingle({ delivery, event }, evaluation);
 	}
 
-	/** Watched conditions: an event that changed none is handled, like a filtered one. */
-	private noTransition(delivery: Delivery, event: ParsedEvent): undefined {
-		this.stats.noTransition!++;
-		this.answer(delivery, 'ack');
-		this.ackCopies(event.id);
-		return undefined;
+	/**
+	 * A known type whose data the trigger cannot read (a layout INVERS has not documented yet):
+	 * never acknowledged as if nothing happened. Counted, and logged once per type and version
+	 * with what the trigger does with it.
+	 */
+	private unreadable(event: ParsedEvent): void {
+		this.stats.unreadable++;
+		const version = event.schemaMajorVersion ?? 'none';
+		const key = `${event.type}\u0000${version}`;
+		if (this.unreadableReported.has(key)) return;
+		this.unreadableReported.add(key);
+		const done = this.conditions
+			? 'acknowledged without starting the workflow (watched conditions cannot read them)'
+			: this.batcher
+				? 'passed on in their batch as received, under `data`, never merged'
+				: 'passed on as received, under `data`';
+		this.host.logger.warn(
+			`INVERS Trigger: cannot read ${event.type} of schema major version ${version} (event ${event.id}): its data has no ${event.type === 'VehicleChanged' ? '`vehicle`' : '`vehicle_id` and `vehicle_state`'}. Such events are ${done}; they are counted as unreadable in the trigger's log. Tell the package's maintainers which version INVERS sends.`,
+			{ eventType: event.type, schemaMajorVersion: event.schemaMajorVersion },
+		);
 	}
 
-	/** The event counts as processed: copies that arrived meanwhile are acknowledged duplicates. */
-	private ackCopies(eventId: string): void {
-		for (const copy of this.dedupe?.finish(eventId, true) ?? NO_COPIES) {
-			this.stats.duplicates++;
-			this.answer(copy, 'ack');
-		}
-	}
-
-	/** Forgets an event that did not run, returning copies parked on it to the queue. */
-	private releaseParked(eventId: string): void {
-		for (const copy of this.dedupe?.finish(eventId, false) ?? []) this.answer(copy, 'requeue');
-	}
-
-	/** Undefined when nothing is left to wait for (acknowledged immediately). */
-	private startExecution(
-		delivery: Delivery,
-		event: ParsedEvent,
-		evaluation?: Evaluation,
-	): Promise<void> | undefined {
-		if (!this.slots) return this.startNow(delivery, event, evaluation);
-		return this.whenSlotFree(delivery, event.id, () => this.startNow(delivery, event, evaluation));
+	/** One execution for one event, now or (Acknowledge Immediately) when a slot is free. */
+	private startSingle(member: BatchMember, evaluation?: Evaluation): Promise<void> | undefined {
+		return this.whenSlotFree(member.delivery, member.event.id, () =>
+			this.prepareAndRun(member, evaluation),
+		);
 	}
 
 	/**
 	 * Acknowledge Immediately: takes an execution slot, waiting unacknowledged while all are busy,
 	 * then acknowledges and starts. Closing, or a channel lost meanwhile, returns the delivery.
+	 * Other modes start at once: the prefetch bounds their executions.
 	 */
 	private whenSlotFree(
 		delivery: Delivery,
 		eventId: string | undefined,
 		start: () => Promise<void> | undefined,
 	): Promise<void> | undefined {
-		const slots = this.slots!;
+		const slots = this.slots;
+		if (!slots) return start();
 		const slot = slots.acquire();
-		if (!slot) return this.ackAndStart(delivery, start);
+		if (!slot) return this.acknowledgeAndStart(delivery, eventId, start);
 		return slot.then((acquired) => {
-			if (acquired && delivery.isLive && !this.closing) return this.ackAndStart(delivery, start);
+			if (acquired && delivery.isLive && !this.closing) {
+				return this.acknowledgeAndStart(delivery, eventId, start);
+			}
 			if (acquired) slots.release();
-			this.answer(delivery, 'requeue');
-			if (eventId) this.releaseParked(eventId);
+			this.answers.notRun(delivery, eventId);
 			return undefined;
 		});
 	}
 
-	/** The slot is freed when the execution ends (runImmediately), or here if starting failed. */
-	private ackAndStart(
+	/** The slot is freed when the execution ends (see `run`), or here if it never started. */
+	private acknowledgeAndStart(
 		delivery: Delivery,
+		eventId: string | undefined,
 		start: () => Promise<void> | undefined,
 	): Promise<void> | undefined {
-		this.answer(delivery, 'ack');
+		this.answers.acceptBeforeRun(delivery, eventId);
 		let started = false;
 		try {
 			const pending = start();
@@ -326,96 +335,64 @@ export class EventPipeline {
 		}
 	}
 
-	private startNow(
-		delivery: Delivery,
-		event: ParsedEvent,
-		evaluation?: Evaluation,
-	): Promise<void> | undefined {
-		if (this.manual) {
-			this.manualEmitted = true;
-			this.host.onManualEmit?.();
-		}
-		if (this.slots) {
-			this.ackCopies(event.id);
-			this.conditions?.answered(event.id, 'ack');
-		}
+	private prepareAndRun(member: BatchMember, evaluation?: Evaluation): Promise<void> | undefined {
+		const { delivery, event } = member;
+		this.emittedForTestRun();
 		this.rememberVehicle(event);
 		const item = eventToItem(event, delivery, this.settings);
+		const items = evaluation ? this.conditions!.items(item, evaluation) : [item];
 		if (this.needsEnrichment(event)) {
 			// Include Vehicle: the only step before the execution that waits (a REST request).
-			return this.enrichAndRun(delivery, event, item, evaluation);
+			return this.enrichAndRun(member, item, items);
 		}
-		return this.run(delivery, event, item, evaluation);
+		return this.run(delivery, event.id, items, `event ${event.id}`);
 	}
 
 	private async enrichAndRun(
-		delivery: Delivery,
-		event: ParsedEvent,
+		member: BatchMember,
 		item: IDataObject,
-		evaluation?: Evaluation,
+		items: IDataObject[],
 	): Promise<void> {
-		let ran = false;
-		try {
-			await this.enrich(event, item);
-			if (this.closing && this.settings.ackMode !== 'immediately') {
-				// Deactivated while the vehicle was fetched: leave the event to the next consumer.
-				this.answer(delivery, 'requeue');
-				this.releaseParked(event.id);
-				ran = true;
-				return;
-			}
-			const pending = this.run(delivery, event, item, evaluation);
-			ran = true;
-			await pending;
-		} finally {
-			if (!ran) this.releaseParked(event.id);
+		const { delivery, event } = member;
+		await this.enrich(event, item);
+		if (this.closing && !this.slots) {
+			// Deactivated while the vehicle was fetched: leave the event to the next consumer.
+			this.answers.notRun(delivery, event.id);
+			return;
 		}
+		await this.run(delivery, event.id, items, `event ${event.id}`);
 	}
 
-	/**
-	 * Emits the item (with watched conditions, one item per transition); unless acknowledged
-	 * already, answers once the execution ended.
-	 */
+	/** Emits the items; unless acknowledged already, answers once the execution ended. */
 	private run(
 		delivery: Delivery,
-		event: ParsedEvent,
-		item: IDataObject,
-		evaluation?: Evaluation,
+		eventId: string | undefined,
+		items: IDataObject[],
+		label: string,
 	): Promise<void> | undefined {
-		const mode = this.settings.ackMode;
-		const items = evaluation ? this.conditions!.items(item, evaluation) : item;
-		const eventId = event.id;
-		if (mode === 'immediately') return this.runImmediately(items, eventId);
-		// Only the delivery and the ID wait with the run (see watch).
-		return this.execute(items, eventId).then((outcome) =>
-			this.answerRun(delivery, eventId, outcome),
-		);
-	}
-
-	/** The run ended: answers the delivery, and copies parked on its event, as the mode says. */
-	private answerRun(delivery: Delivery, eventId: string, outcome: ExecutionOutcome): void {
-		let completed = false;
-		try {
-			const settlement = this.settle(delivery, eventId, outcome);
-			this.answer(delivery, settlement);
-			this.conditions?.answered(eventId, settlement);
-			// Copies (redelivered by a reconnect) share the event's outcome and its try count.
-			const parked = this.dedupe?.finish(eventId, settlement === 'ack') ?? NO_COPIES;
-			for (const copy of parked) {
-				if (settlement === 'ack') this.stats.duplicates++;
-				this.answer(copy, settlement);
-			}
-			completed = true;
-		} finally {
-			// Failed unexpectedly: copies parked on this event must not wait for an answer forever.
-			if (!completed) this.releaseParked(eventId);
+		const timeoutMs = this.settings.executionTimeoutMs;
+		if (this.slots) {
+			// Acknowledged already. The slot stays taken past the execution timeout, up to twice
+			// it (then the run is taken as lost), so Parallel Executions holds for every real run.
+			const outcome = this.executions.start(items, {
+				label,
+				timeoutMs: 2 * timeoutMs,
+				warnAfterMs: timeoutMs,
+			});
+			void outcome.then(this.slots.release);
+			return undefined;
 		}
+		// Only the delivery and the ID wait with the run (see Executions.watch).
+		return this.executions
+			.start(items, { label, timeoutMs })
+			.then((outcome: ExecutionOutcome) => this.answers.ran(delivery, eventId, outcome));
 	}
 
-	/** Acknowledged already: the slot is freed when the execution ends. */
-	private runImmediately(item: IDataObject | IDataObject[], eventId?: string): undefined {
-		void this.execute(item, eventId).then(this.slots!.release);
-		return undefined;
+	/** A test run shows one event (or one batch): consumption ends once it was emitted. */
+	private emittedForTestRun(): void {
+		if (!this.manual || this.manualEmitted) return;
+		this.manualEmitted = true;
+		this.host.onManualEmit?.();
 	}
 
 	/** Undefined when answered at once; otherwise resolves once the error item's run ended. */
@@ -425,7 +402,7 @@ export class EventPipeline {
 		this.logMalformed(delivery, reason, messageId);
 		if (this.settings.onMalformed === 'reject' || this.manual) {
 			// Manual test runs wait for a real event; a malformed one is rejected, not shown.
-			this.answer(delivery, 'reject');
+			this.answers.rejectMalformed(delivery);
 			return undefined;
 		}
 		const item: IDataObject = {
@@ -436,11 +413,9 @@ export class EventPipeline {
 			queue: delivery.queue,
 			redelivered: delivery.redelivered,
 		};
-		if (this.slots) {
-			return this.whenSlotFree(delivery, undefined, () => this.runImmediately(item, messageId));
-		}
-		return this.execute(item, messageId).then((outcome) =>
-			this.answer(delivery, this.settle(delivery, messageId, outcome)),
+		const label = `malformed message ${messageId ?? '(no message ID)'}`;
+		return this.whenSlotFree(delivery, messageId, () =>
+			this.run(delivery, messageId, [item], label),
 		);
 	}
 
@@ -467,19 +442,15 @@ export class EventPipeline {
 	}
 
 	private rememberVehicle(event: ParsedEvent): void {
-		if (!this.vehicles || event.type !== events.types.vehicleChanged) return;
-		if (!isInterpretable(event)) return;
-		const vehicleId = eventVehicleId(event);
-		if (vehicleId) this.vehicles.replace(vehicleId, event.data.vehicle);
+		if (!this.vehicles) return;
+		const vehicle = eventVehicle(event);
+		const vehicleId = vehicle && eventVehicleId(event);
+		if (vehicleId) this.vehicles.replace(vehicleId, vehicle);
 	}
 
-	/** Include Vehicle, for a state event that names its vehicle. */
+	/** Include Vehicle, for a readable state event. */
 	private needsEnrichment(event: ParsedEvent): boolean {
-		return (
-			!!this.vehicles &&
-			event.type === events.types.vehicleStateRecorded &&
-			eventVehicleId(event) !== undefined
-		);
+		return !!this.vehicles && event.layout === 'vehicleState';
 	}
 
 	/** Include Vehicle: a failed fetch never loses the event, it is reported on the item. */
@@ -495,98 +466,19 @@ export class EventPipeline {
 		}
 	}
 
-	private emit(item: IDataObject | IDataObject[], done?: DeferredRun): void {
-		this.stats.emitted++;
-		const items = Array.isArray(item) ? item.map((json) => ({ json })) : [{ json: item }];
-		this.host.emit([items], done);
-	}
-
-	/** Starts the execution and waits for it, at most the execution timeout. Never rejects. */
-	private execute(
-		item: IDataObject | IDataObject[],
-		eventId: string | undefined,
-	): Promise<ExecutionOutcome> {
-		const done = this.host.createDeferred();
-		const running = this.watch(done, eventId);
-		try {
-			this.emit(item, done);
-		} catch (error) {
-			this.host.logger.error(
-				`INVERS Trigger: starting the workflow failed: ${(error as Error).message}`,
-			);
-			running.finish('failure');
-		}
-		return running.outcome;
-	}
-
-	/**
-	 * The wait for one run, built where the item is out of scope: what waits holds the event ID,
-	 * not the event or its item (a closure keeps its whole scope alive, and a waiting closure
-	 * that V8 has moved to the old generation kept each event's objects there until the next
-	 * full collection: bench:trigger's peak RSS).
-	 */
-	private watch(done: DeferredRun, eventId: string | undefined): Running {
-		let resolve: (outcome: ExecutionOutcome) => void = () => undefined;
-		const running: Running = {
-			// Fields the list sets, present from the start: one object shape for every run.
-			previous: undefined,
-			next: undefined,
-			deadline: Date.now() + this.settings.executionTimeoutMs,
-			outcome: new Promise<ExecutionOutcome>((settle) => (resolve = settle)),
-			finish: (outcome) => {
-				// The first end counts: the run, the timeout sweeper or dispose.
-				if (!this.running.delete(running)) return;
-				if (outcome === 'timeout' && !this.disposed) this.timedOut(eventId);
-				resolve(outcome);
-			},
-		};
-		this.running.add(running);
-		this.startSweeper();
-		done.promise.then(
-			(run) => running.finish(outcomeOfRun(run)),
-			() => running.finish('failure'),
-		);
-		return running;
-	}
-
-	private timedOut(eventId: string | undefined): void {
-		this.stats.timedOut++;
-		this.host.logger.warn(
-			`INVERS Trigger: execution of event ${eventId ?? '(no id)'} did not finish within ${this.settings.executionTimeoutMs / 1000} s; releasing the event as the acknowledge mode says`,
-		);
-	}
-
-	/** One timer for all running executions instead of one per event. */
-	private startSweeper(): void {
-		if (this.sweeper) return;
-		const period = Math.min(5_000, Math.max(50, this.settings.executionTimeoutMs / 4));
-		const sweeper = new AbortController();
-		this.sweeper = sweeper;
-		void (async () => {
-			while (await cancellableDelay(period, sweeper.signal)) {
-				const now = Date.now();
-				this.running.forEach((running) => {
-					if (running.deadline <= now) running.finish('timeout');
-				});
-			}
-		})();
-	}
-
-	private answer(delivery: Delivery, settlement: Settlement): void {
-		if (delivery.isSettled) return;
-		if (!delivery.settle(settlement)) {
-			this.stats.stale++;
-			return;
-		}
-		if (settlement === 'ack') this.stats.acked++;
-		else if (settlement === 'requeue') this.stats.requeued++;
-		else this.stats.rejected++;
-	}
-
 	/** Closing: no new executions start; deliveries still arriving go back to the queue. */
 	beginClose(): void {
 		this.closing = true;
+		this.batcher?.hold();
+	}
+
+	/**
+	 * Closing, once the consumers are cancelled (a message returned earlier would come straight
+	 * back to this consumer): events waiting for a slot or in a batch that did not start go back.
+	 */
+	returnWaiting(): void {
 		this.slots?.cancelWaiting();
+		this.batcher?.stop();
 	}
 
 	/** Waits until every delivery was answered, at most `timeoutMs`; returns how many are left. */
@@ -603,10 +495,7 @@ export class EventPipeline {
 
 	/** Ends the waits of executions still running (their channel is closed: nothing is sent). */
 	dispose(): void {
-		this.disposed = true;
-		this.sweeper?.abort();
-		this.sweeper = undefined;
-		this.running.forEach((running) => running.finish('timeout'));
+		this.executions.dispose();
 		this.wakeIdleWaiters();
 	}
 

@@ -11,10 +11,10 @@ export interface ListNode<T> {
  *
  * Why not a Set for the running executions: V8 replaces a Set's hash table as the set grows and
  * shrinks, and a replaced table keeps its entries and a link to the table that replaced it. Once
- * V8 had moved one such table to the old generation, every later table stayed reachable from it,
- * with the runs in it and all they referenced, until the next full collection: the trigger's peak
- * RSS grew by 50-100 MB per 50,000 events in `npm run bench:trigger`. Here a removed node is
- * unlinked both ways, so it keeps nothing alive and nothing keeps it.
+ * V8 moves one such table to the old generation, every later table stays reachable from it, with
+ * the runs in it and all they reference, until the next full collection, and the peak RSS grows
+ * with the events drained (`npm run bench:trigger` prints it). Here a removed node is unlinked
+ * both ways, so it keeps nothing alive and nothing keeps it.
  */
 export class LinkedList<T extends ListNode<T>> {
 	private head?: T;

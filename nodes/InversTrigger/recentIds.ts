@@ -4,11 +4,10 @@
  * open-addressing hash index into the slots (linear probing, deletion by backward shift, so no
  * tombstones pile up).
  *
- * Why not a Map, Set or array of strings: one small heap object per id, hundreds of thousands of
- * them surviving into the old generation, made the garbage collector's work and the heap grow
- * with the window (measured in `npm run bench:trigger`, 40,000 events: a ring of id strings
- * peaked 34 MB above the RSS before the drain with 8.6 % of the time in GC; these flat arrays
- * 0.5 MB and 1.1 %). Here nothing but typed arrays is kept, growing by doubling, and the memory
+ * Why not a Map, Set or array of strings: that is one small heap object per id, hundreds of
+ * thousands of them surviving into the old generation, so the garbage collector's work and the
+ * heap would grow with the window (`npm run bench:trigger` shows the peak RSS and the time in GC).
+ * Here nothing but typed arrays is kept, growing by doubling, and the memory
  * counted against `maxBytes` is exactly their allocated size. `add` refuses (returns false) when
  * an id does not fit; the caller decides what to drop.
  */

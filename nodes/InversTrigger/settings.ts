@@ -2,6 +2,9 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AckMode, FailureAction } from './ack/ackModes';
+import type { BatchSettings } from './batching/batcher';
+import { batchPrefetch } from './batching/batcher';
+import { readBatchSettings } from './batching/settings';
 import { readConditionSettings } from './conditions/settings';
 import type { ConditionSettings } from './conditions/watcher';
 import type { EventFilter } from './events/filters';
@@ -26,8 +29,12 @@ export interface TriggerSettings {
 	dedupeWindowMs: number;
 	vehicleCacheTtlMs: number;
 	createQueueIfMissing: boolean;
-	/** Start the Workflow: When a Watched Condition Changes; undefined: For Every Event. */
+	/** Start the Workflow: When a Watched Condition Changes. */
 	conditions?: ConditionSettings;
+	/** Start the Workflow: In Batches. Neither this nor `conditions`: For Every Event. */
+	batch?: BatchSettings;
+	/** How often the counts are logged while events arrive; 0: only at stop. */
+	logIntervalMs: number;
 }
 
 /**
@@ -77,6 +84,7 @@ export function readSettings(context: ITriggerFunctions): TriggerSettings {
 	if (vehicleIds.length) filter.vehicleIds = new Set(vehicleIds);
 
 	const options = context.getNodeParameter('options', {}) as Record<string, unknown>;
+	const batch = readBatchSettings(context);
 	return {
 		queues,
 		filter,
@@ -85,7 +93,8 @@ export function readSettings(context: ITriggerFunctions): TriggerSettings {
 		simplify: context.getNodeParameter('simplify', true) as boolean,
 		includeVehicle: context.getNodeParameter('includeVehicle', false) as boolean,
 		includeRaw: options.includeRaw === true,
-		prefetch: Math.floor(positive(options.prefetch, 10)),
+		// In batches the prefetch follows from the batch settings (see batchPrefetch).
+		prefetch: batch ? batchPrefetch(batch) : Math.floor(positive(options.prefetch, 10)),
 		executionTimeoutMs: positive(options.executionTimeout, 1500) * 1000,
 		closeTimeoutMs: nonNegative(options.closeTimeout, 30) * 1000,
 		reconnectGiveUpMs: positive(options.reconnectGiveUpAfter, 600) * 1000,
@@ -96,5 +105,7 @@ export function readSettings(context: ITriggerFunctions): TriggerSettings {
 		vehicleCacheTtlMs: nonNegative(options.vehicleCacheTtl, 300) * 1000,
 		createQueueIfMissing: options.createQueueIfMissing === true,
 		conditions: readConditionSettings(context),
+		batch,
+		logIntervalMs: nonNegative(options.logInterval, 5) * 60_000,
 	};
 }

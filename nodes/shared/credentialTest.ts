@@ -6,10 +6,11 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { isItemList, listQuery, paths, permissions } from './contract';
+import { isItemList, listQuery, paths, permissions, rateLimitHeaders } from './contract';
 import { getAccessToken } from './transport/accessToken';
 import { baseUrlOf } from './transport/baseUrl';
 import { isRedirectStatus, redirectTarget } from './transport/redirect';
+import { scrubText, secretsOf } from './transport/secretScrub';
 import { amqpTargetFromCredential, openConnection } from '../InversTrigger/amqp/connect';
 
 /** What works of one part of the credential, with a note worth knowing. */
@@ -28,16 +29,22 @@ export async function inversOneApiConnectionTest(
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const results: PartWorks[] = [];
+	// A message may carry what a server answered: never with a secret of this credential in it.
+	const tokens: string[] = [];
+	const failed = (message: string): INodeCredentialTestResult => ({
+		status: 'Error',
+		message: scrubText(message, secretsOf(data, ...tokens)),
+	});
 
 	if (String(data.amqpUsername ?? '') !== '') {
 		const result = await testEventConsumer(data);
-		if ('error' in result) return { status: 'Error', message: `Events (AMQP): ${result.error}` };
+		if ('error' in result) return failed(`Events (AMQP): ${result.error}`);
 		results.push(result);
 	}
 
 	if (String(data.clientId ?? '') !== '') {
-		const result = await testApiClient(this, data);
-		if ('error' in result) return { status: 'Error', message: `REST API: ${result.error}` };
+		const result = await testApiClient(this, data, tokens);
+		if ('error' in result) return failed(`REST API: ${result.error}`);
 		results.push(result);
 	}
 
@@ -72,6 +79,8 @@ async function testEventConsumer(data: ICredentialDataDecryptedObject): Promise<
 async function testApiClient(
 	context: ICredentialTestFunctions,
 	data: ICredentialDataDecryptedObject,
+	/** Receives the token fetched, so that messages can be cleared of it. */
+	tokens: string[],
 ): Promise<PartResult> {
 	let baseUrl: string;
 	try {
@@ -83,6 +92,7 @@ async function testApiClient(
 	let token: string;
 	try {
 		token = await getAccessToken(legacyHelpers(context), { ...data, accessToken: '' });
+		tokens.push(token);
 	} catch (error) {
 		return { error: (error as Error).message };
 	}
@@ -162,15 +172,21 @@ function legacyHelpers(context: ICredentialTestFunctions) {
 				statusCode?: number;
 				httpCode?: string;
 				code?: string;
-				response?: { headers?: Record<string, unknown> };
+				error?: unknown;
+				response?: { headers?: Record<string, unknown>; body?: unknown };
 			};
 			const status = failure.statusCode ?? Number(failure.httpCode);
-			const location = failure.response?.headers?.location;
-			// Only the fields the token error text reads: the original carries the request, auth included.
+			// Only what the token error text and the retries read: the original carries the
+			// request, auth included.
+			const headers: Record<string, string> = {};
+			for (const name of ['location', ...Object.values(rateLimitHeaders)]) {
+				const value = failure.response?.headers?.[name];
+				if (typeof value === 'string') headers[name] = value;
+			}
 			throw Object.assign(new Error('request failed'), {
 				code: failure.code,
 				response: status
-					? { status, headers: typeof location === 'string' ? { location } : {} }
+					? { status, headers, data: failure.response?.body ?? failure.error }
 					: undefined,
 			});
 		}

@@ -178,7 +178,7 @@ export async function startTrigger(options: StartOptions): Promise<TriggerRun> {
 			}
 		},
 		summary() {
-			return logs.find((entry) => entry.message === 'INVERS Trigger stopped')?.meta;
+			return logs.find((entry) => entry.message.startsWith('INVERS Trigger stopped'))?.meta;
 		},
 	};
 

@@ -40,7 +40,7 @@ beforeEach(async () => {
 		sent.push({ frame: 'nack', tag: message.fields.deliveryTag, allUpTo });
 		nack(message, allUpTo, requeue);
 	};
-	link = new ChannelLink(channel, 1);
+	link = new ChannelLink(channel);
 });
 
 afterEach(async () => {
@@ -182,7 +182,7 @@ it('sends nothing on a channel that is gone', async () => {
 
 describe('an ack behind a running delivery (prefetch 10: at most 4 wait)', () => {
 	beforeEach(() => {
-		link = new ChannelLink(channel, 1, 10);
+		link = new ChannelLink(channel, 10);
 	});
 
 	it('an ack at the head never waits for company', async () => {

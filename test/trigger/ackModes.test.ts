@@ -218,6 +218,26 @@ describe('acknowledgement modes', () => {
 		expect(await bed.broker.queueDepth(bed.broker.changes)).toBe(3);
 	});
 
+	it('immediately: a run outliving the execution timeout keeps its slot (up to twice the timeout), so the limit holds', async () => {
+		const trigger = await bed.start(
+			{ ackMode: 'immediately', options: { executionTimeout: 1, prefetch: 1, closeTimeout: 0 } },
+			'hold',
+		);
+		await bed.broker.publisher.publish(vehicleChanged('A'));
+		await bed.broker.publisher.publish(vehicleChanged('B'));
+		await trigger.waitForExecutions(1);
+		// Past the execution timeout the first run still runs: the second must not start yet.
+		await new Promise((resolve) => setTimeout(resolve, 1600));
+		expect(trigger.executions).toHaveLength(1);
+		expect(
+			trigger.logs.some((log) => log.level === 'warn' && /still running/.test(log.message)),
+		).toBe(true);
+		// Twice the timeout: the run is taken as lost, its slot freed, consumption goes on.
+		await trigger.waitForExecutions(2, 3000);
+		await trigger.close();
+		expect(trigger.summary()).toMatchObject({ timedOut: 1 });
+	});
+
 	it('execution timeout, when finished: a hanging run is released (acked) and consumption goes on', async () => {
 		const trigger = await bed.start(
 			{ options: { executionTimeout: 1, prefetch: 1, closeTimeout: 0 } },

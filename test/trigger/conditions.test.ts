@@ -491,24 +491,21 @@ describe('properties and vehicle statuses', () => {
 		expect(run(target, changed('V1', { life_status: 'ONLINE' }, 101))).toEqual(['offline:cleared']);
 	});
 
-	it('starts nothing for other event types, newer schemas or events without a vehicle', () => {
+	it('starts nothing for other event types, unreadable layouts or events without a vehicle', () => {
 		const target = evaluator([LOW]);
 		const trip = parse({
 			metadata: { id: 't', type: 'TripEnded', schema_major_version: 1 },
 			data: { vehicle_id: 'V1', state_of_charge_or_fuel_level_in_percent: 1 },
 		});
-		const newer = parse({
-			metadata: { id: 'n', type: 'VehicleStateRecorded', schema_major_version: 2 },
-			data: {
-				vehicle_id: 'V1',
-				vehicle_state: { state_of_charge_or_fuel_level_in_percent: { value: 1 } },
-			},
+		const unreadable = parse({
+			metadata: { id: 'n', type: 'VehicleStateRecorded', schema_major_version: 3 },
+			data: { vehicle: 'V1', readings: { state_of_charge_or_fuel_level_in_percent: 1 } },
 		});
 		const anonymous = parse({
 			metadata: { id: 'a', type: 'VehicleStateRecorded', schema_major_version: 1 },
 			data: { vehicle_state: { state_of_charge_or_fuel_level_in_percent: { value: 1 } } },
 		});
-		expect([trip, newer, anonymous].map((event) => run(target, event))).toEqual([[], [], []]);
+		expect([trip, unreadable, anonymous].map((event) => run(target, event))).toEqual([[], [], []]);
 		expect(target.memory.size).toBe(0);
 	});
 });

@@ -229,6 +229,31 @@ describe('watched conditions on the real broker', () => {
 		expect(await bed.broker.queueDepth(bed.broker.states)).toBe(1);
 	});
 
+	it('a value stamped far in the future (a unit with a wrong clock) never freezes the property', async () => {
+		const trigger = await bed.start({ queues: bed.broker.states, ...LOW_CHARGE });
+		const now = Date.now();
+		const stamped = (level: number, at: number) => {
+			const event = chargeEvent('F1', level, 0);
+			const state = (event.data as { vehicle_state: Record<string, { timestamp: string }> })
+				.vehicle_state;
+			for (const entry of Object.values(state)) entry.timestamp = new Date(at).toISOString();
+			return event;
+		};
+		await bed.broker.publisher.publish(stamped(50, now + 365 * 24 * 3600_000));
+		await bed.broker.publisher.publish(stamped(10, now));
+		await trigger.waitForExecutions(1);
+		expect(trigger.executions[0].items[0]).toMatchObject({
+			condition: 'low',
+			transition: 'entered',
+			current_value: 10,
+		});
+		await trigger.close();
+		expect(trigger.summary()).toMatchObject({ futureTimestamps: 1 });
+		const warnings = trigger.logs.filter((log) => /min ahead/.test(log.message));
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0].message).toContain('vehicle F1');
+	});
+
 	it('refuses to activate with a condition that cannot work, naming the field', async () => {
 		await expect(
 			bed.start({

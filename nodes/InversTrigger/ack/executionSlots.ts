@@ -1,7 +1,7 @@
 /**
  * The parallel limit for "Acknowledge: Immediately". The broker's prefetch bounds unacknowledged
  * deliveries only, and these are acknowledged as their execution starts, so without this a backlog
- * started thousands of executions at once. A delivery that finds every slot taken waits here,
+ * would start thousands of executions at once. A delivery that finds every slot taken waits here,
  * unacknowledged (so the prefetch also bounds how many wait), until an execution ends.
  */
 export class ExecutionSlots {

@@ -3,8 +3,8 @@
  *
  * The broker cannot tell: its `redelivered` flag is set by every return of a message, also when a
  * connection dropped or a channel closed, and a quorum queue's `x-delivery-count` counts those
- * returns too (RabbitMQ 3.10: a channel close raises it like a requeue). Counting on either made
- * a reconnect use up an event's retry, so its first real failure dead-lettered it.
+ * returns too (RabbitMQ 3.10: a channel close raises it like a requeue). Counting on either lets
+ * a reconnect use up an event's retry, so its first real failure would dead-letter it.
  *
  * Only events whose last execution failed are kept, until they are settled for good; the map is
  * capped (least recently failed dropped first), so a flood of failures cannot grow it without end.

@@ -36,7 +36,6 @@ export class ConsumerSession {
 	private connection?: ChannelModel;
 	private link?: ChannelLink;
 	private consumerTags: string[] = [];
-	private generation = 0;
 	private stopping = false;
 	/** False once the consumers were cancelled (closing): a reconnect then does not resume. */
 	private consuming: boolean;
@@ -51,10 +50,6 @@ export class ConsumerSession {
 		private readonly logger: Logger,
 	) {
 		this.consuming = !options.startPaused;
-	}
-
-	get isConnected(): boolean {
-		return !!this.link?.open;
 	}
 
 	/** First connection: errors are thrown as they are (the node turns them into activation errors). */
@@ -73,7 +68,7 @@ export class ConsumerSession {
 		try {
 			await this.checkQueues(connection);
 			const channel = await connection.createChannel();
-			link = new ChannelLink(channel, ++this.generation, this.options.prefetch);
+			link = new ChannelLink(channel, this.options.prefetch);
 			const current = link;
 			connection.on('close', () => this.lost(current, 'the connection closed'));
 			channel.on('error', (error: Error) =>

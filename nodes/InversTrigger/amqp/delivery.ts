@@ -21,14 +21,14 @@ const FLUSH_AFTER_REACTIONS = 4;
  * (delivery tags are per channel; the broker redelivers those messages by itself).
  *
  * Acks are coalesced: every ack frame is a socket write of its own in amqplib, and at high rates
- * those writes were the trigger's largest cost. Acks requested in the same turn go out together,
+ * those writes are the largest cost of consuming. Acks requested in the same turn go out together,
  * as one `ack(tag, allUpTo)` for the run of answered deliveries at the head. An answered delivery
  * behind one still running cannot be covered by that ack: it waits briefly, since the running one
  * usually finishes within a few milliseconds and one multiple-ack then covers both. It waits at
  * most `HOLD_MS`, and never while half the prefetch is held (the broker's window must not
- * shrink); then it goes out alone. Acks at the head never wait for company: measured, that
- * stalled a drain on the hold timer (bench:trigger, 0.5-0.6x a bare consumer). Nacks go out at
- * once.
+ * shrink); then it goes out alone. Acks at the head never wait for company: the broker sends
+ * the next deliveries only as the window frees, so a held head ack stalls a drain on the hold
+ * timer. Nacks go out at once.
  */
 export class ChannelLink {
 	private isOpen = true;
@@ -46,7 +46,6 @@ export class ChannelLink {
 
 	constructor(
 		readonly channel: Channel,
-		readonly generation: number,
 		prefetch = 0,
 	) {
 		this.holdLimit = Math.floor(prefetch / 2);
@@ -88,8 +87,9 @@ export class ChannelLink {
 		this.flushScheduled = true;
 		// Still in this turn, after the reactions already queued and a few they queue in turn:
 		// executions that finish together are all answered by then. Not a timer tick (n8n's scanner
-		// allows no setImmediate in node code): one for every flush drained 0.3-0.6x a bare
-		// consumer (bench:trigger); the hold below arms one only while the window has room.
+		// allows no setImmediate in node code, and a millisecond timer per flush holds every ack
+		// back a millisecond, which throttles a drain); the hold below arms one only while the
+		// window has room.
 		let reactions = Promise.resolve();
 		for (let hop = 1; hop < FLUSH_AFTER_REACTIONS; hop++) reactions = reactions.then();
 		void reactions.then(this.flushAcks);
@@ -169,6 +169,8 @@ export type DeliveryState = 'running' | 'ackWaiting' | 'answered';
 export class Delivery {
 	/** Owned by the link (it sends batched acks). */
 	state: DeliveryState = 'running';
+	/** The event's ID once the message was parsed (an unexpected failure answers its copies too). */
+	eventId: string | undefined = undefined;
 
 	constructor(
 		readonly message: ConsumeMessage,
@@ -180,10 +182,6 @@ export class Delivery {
 
 	get redelivered(): boolean {
 		return this.message.fields.redelivered;
-	}
-
-	get generation(): number {
-		return this.link.generation;
 	}
 
 	get isSettled(): boolean {

@@ -30,6 +30,12 @@ export const conditionProperties: INodeProperties[] = [
 				description:
 					'Only when a vehicle enters a condition (optionally also when it clears), e.g. once when its charge drops below 20 %, not for every event while it stays low',
 			},
+			{
+				name: 'In Batches',
+				value: 'batch',
+				description:
+					'One execution for many events (up to Max Events, or after Max Wait), optionally only the latest state per vehicle: for mirrors and syncs at fleet scale',
+			},
 		],
 	},
 	{

@@ -1,6 +1,7 @@
 import type { ParsedEvent } from '../events/parseEvent';
-import { eventVehicleId, isInterpretable } from '../events/parseEvent';
+import { eventVehicleId } from '../events/parseEvent';
 import { readTimestamp } from '../events/timestamps';
+import type { FutureClock } from '../futureClock';
 import type { ConditionDefinition, ConditionTest, WatchedSource } from './definitions';
 import { distanceMetres, insideBox, readPoint } from './geo';
 import type { VehicleRecord } from './memory';
@@ -36,6 +37,8 @@ export interface EvaluatorOptions {
 	maxVehicles: number;
 	/** Called when a vehicle is forgotten to stay within the cap. */
 	onForget?: (vehicleId: string) => void;
+	/** Refuses values stamped too far ahead (they would win against every real later value). */
+	clock?: FutureClock;
 }
 
 /** A watched value: its slot in the vehicle records and the conditions reading it. */
@@ -84,7 +87,7 @@ export class ConditionEvaluator {
 		const source = sourceOf(event);
 		if (!source) return undefined;
 		const slots = this.slotsBySource[source];
-		if (!slots.length || !isInterpretable(event)) return undefined;
+		if (!slots.length) return undefined;
 		const container = containerOf(event, source);
 		const vehicleId = container && eventVehicleId(event);
 		if (!container || !vehicleId) return undefined;
@@ -96,7 +99,9 @@ export class ConditionEvaluator {
 		let transitions: Transition[] | undefined;
 		for (const slot of slots) {
 			const seen = observe(container, slot.name, source, timeOfEvent);
-			if (!seen) continue;
+			if (!seen || (this.options.clock && !this.options.clock.accepts(seen.at, vehicleId))) {
+				continue;
+			}
 			record ??= this.memory.add(vehicleId);
 			const knownAt = record.times[slot.index];
 			// Not newer than what is known (older, or a copy of the same report): nothing changes.

@@ -1,5 +1,6 @@
 import { events } from '../../shared/contract';
 import type { ParsedEvent } from '../events/parseEvent';
+import { eventState, eventVehicle } from '../events/parseEvent';
 import { readTimestamp } from '../events/timestamps';
 import type { WatchedSource } from './definitions';
 
@@ -17,20 +18,19 @@ function asRecord(value: unknown): Container | undefined {
 		: undefined;
 }
 
-/** The source a known event type reports, or undefined when it feeds no condition. */
+/** The source a readable event reports, or undefined when it feeds no condition. */
 export function sourceOf(event: ParsedEvent): WatchedSource | undefined {
-	if (event.type === events.types.vehicleStateRecorded) return 'state';
-	if (event.type === events.types.vehicleChanged) return 'vehicle';
+	if (event.layout === 'vehicleState') return 'state';
+	if (event.layout === 'vehicleChanged') return 'vehicle';
 	return undefined;
 }
 
 /**
- * The object holding the watched values: the vehicle state of a VehicleStateRecorded (a `state`
- * field is tolerated, as the item does), or the vehicle of a VehicleChanged.
+ * The object holding the watched values: the vehicle state of a VehicleStateRecorded, or the
+ * vehicle of a VehicleChanged.
  */
 export function containerOf(event: ParsedEvent, source: WatchedSource): Container | undefined {
-	if (source === 'vehicle') return asRecord(event.data.vehicle);
-	return asRecord(event.data[events.stateRecordedStateField] ?? event.data.state);
+	return source === 'vehicle' ? eventVehicle(event) : eventState(event);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IDataObject, Logger } from 'n8n-workflow';
 
 import type { Settlement } from '../ack/ackModes';
 import type { ParsedEvent } from '../events/parseEvent';
+import type { FutureClock } from '../futureClock';
 import type { ConditionDefinition } from './definitions';
 import type { Evaluation } from './evaluator';
 import { ConditionEvaluator } from './evaluator';
@@ -35,10 +36,11 @@ export class ConditionWatcher {
 	private readonly evaluator: ConditionEvaluator;
 	private readonly unanswered = new Map<string, Evaluation>();
 
-	constructor(settings: ConditionSettings, logger: Logger) {
+	constructor(settings: ConditionSettings, logger: Logger, clock?: FutureClock) {
 		let warned = false;
 		this.evaluator = new ConditionEvaluator(settings.definitions, {
 			...settings,
+			clock,
 			onForget: (vehicleId) => {
 				if (warned) return;
 				warned = true;

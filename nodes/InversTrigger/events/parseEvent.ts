@@ -3,6 +3,13 @@ import { DateTime } from 'luxon';
 import { events } from '../../shared/contract';
 import { isWrittenTimestamp, readTimestamp } from './timestamps';
 
+/**
+ * The layouts of `data` the trigger reads (see `events.layouts` in the contract): a VehicleChanged
+ * with its vehicle, a VehicleStateRecorded with its vehicle ID and state. Undefined for other
+ * types, and for a known type whose data has neither (a layout the trigger cannot read).
+ */
+export type EventLayout = 'vehicleChanged' | 'vehicleState';
+
 /** The envelope fields every event carries [doc], read tolerantly. */
 export interface ParsedEvent {
 	id: string;
@@ -16,6 +23,8 @@ export interface ParsedEvent {
 	flowId?: string;
 	data: Record<string, unknown>;
 	envelope: Record<string, unknown>;
+	/** How `data` is read; found once per event from the data itself, never from the version. */
+	layout?: EventLayout;
 }
 
 export type ParseResult =
@@ -94,6 +103,7 @@ export function parseEvent(content: Buffer, properties: EnvelopeProperties = {})
 			? undefined
 			: Number(versionValue);
 
+	const data = asRecord(envelope.data) ?? {};
 	return {
 		ok: true,
 		event: {
@@ -104,21 +114,52 @@ export function parseEvent(content: Buffer, properties: EnvelopeProperties = {})
 			occurredAt:
 				normalizeTimestamp(metadata.occurred_at) ?? normalizeTimestamp(properties.timestamp),
 			flowId: asText(metadata.flow_id) ?? asText(properties.correlationId),
-			data: asRecord(envelope.data) ?? {},
+			data,
 			envelope,
+			layout: layoutOf(type, data),
 		},
 	};
 }
 
-/** Whether this package knows the event's layout (known type, schema version not newer). */
-export function isInterpretable(event: ParsedEvent): boolean {
-	const known =
-		event.type === events.types.vehicleChanged || event.type === events.types.vehicleStateRecorded;
+/**
+ * Read by what the data holds, whatever the schema major version: INVERS's own example
+ * VehicleStateRecorded is major version 2 [doc], the version of VehicleChanged is not documented,
+ * and a version that keeps the layout is read the same way.
+ */
+function layoutOf(type: string, data: Record<string, unknown>): EventLayout | undefined {
+	const { vehicleChanged, vehicleState } = events.layouts;
+	if (type === events.types.vehicleChanged) {
+		return asRecord(data[vehicleChanged.vehicleField]) ? 'vehicleChanged' : undefined;
+	}
+	if (type === events.types.vehicleStateRecorded) {
+		const hasState = vehicleState.stateFields.some((field) => asRecord(data[field]));
+		return hasState && asText(data[vehicleState.vehicleIdField]) ? 'vehicleState' : undefined;
+	}
+	return undefined;
+}
+
+/** Whether the event is of a type the trigger interprets (VehicleChanged, VehicleStateRecorded). */
+export function isKnownType(event: ParsedEvent): boolean {
 	return (
-		known &&
-		(event.schemaMajorVersion === undefined ||
-			event.schemaMajorVersion <= events.supportedSchemaMajorVersion)
+		event.type === events.types.vehicleChanged || event.type === events.types.vehicleStateRecorded
 	);
+}
+
+/** The vehicle state of a readable VehicleStateRecorded. */
+export function eventState(event: ParsedEvent): Record<string, unknown> | undefined {
+	if (event.layout !== 'vehicleState') return undefined;
+	for (const field of events.layouts.vehicleState.stateFields) {
+		const state = asRecord(event.data[field]);
+		if (state) return state;
+	}
+	return undefined;
+}
+
+/** The vehicle of a readable VehicleChanged. */
+export function eventVehicle(event: ParsedEvent): Record<string, unknown> | undefined {
+	return event.layout === 'vehicleChanged'
+		? asRecord(event.data[events.layouts.vehicleChanged.vehicleField])
+		: undefined;
 }
 
 /** The vehicle an event is about, wherever its layout keeps it. */
@@ -126,7 +167,7 @@ export function eventVehicleId(event: ParsedEvent): string | undefined {
 	const data = event.data;
 	const vehicle = asRecord(data.vehicle);
 	return (
-		asText(data[events.stateRecordedVehicleIdField]) ??
+		asText(data[events.layouts.vehicleState.vehicleIdField]) ??
 		asText(vehicle?.id) ??
 		asText(data.vehicleId)
 	);

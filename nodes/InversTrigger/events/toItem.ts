@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { events } from '../../shared/contract';
 import { simplifyState } from '../simplifyState';
 import type { ParsedEvent } from './parseEvent';
-import { eventReasons, eventVehicleId, isInterpretable } from './parseEvent';
+import { eventReasons, eventState, eventVehicle, eventVehicleId } from './parseEvent';
 
 export interface ItemOptions {
 	simplify: boolean;
@@ -22,13 +22,15 @@ export interface DeliveryInfo {
 }
 
 /** Fields of `data` the item shows by name, per layout. */
-const CHANGED_FIELDS = ['vehicle', 'reasons'];
-const STATE_FIELDS = [events.stateRecordedVehicleIdField, events.stateRecordedStateField, 'state'];
+const { vehicleChanged, vehicleState } = events.layouts;
+const CHANGED_FIELDS = [vehicleChanged.vehicleField, vehicleChanged.reasonsField];
+const STATE_FIELDS = [vehicleState.vehicleIdField, ...vehicleState.stateFields];
 
 /**
  * The clean item a workflow starts with, its names in the API's snake_case like the action nodes'
- * output (`{{ $json.vehicle_id }}` works after the trigger as after any INVERS node). Known layouts are interpreted; unknown event types and
- * newer schema versions keep `data` exactly as received (send strictly, read tolerantly).
+ * output (`{{ $json.vehicle_id }}` works after the trigger as after any INVERS node). Known layouts are interpreted, whatever the schema version; unknown event
+ * types and layouts the trigger cannot read keep `data` exactly as received (send strictly, read
+ * tolerantly).
  */
 export function eventToItem(
 	event: ParsedEvent,
@@ -45,16 +47,13 @@ export function eventToItem(
 	item.flow_id = event.flowId ?? null;
 	item.vehicle_id = eventVehicleId(event) ?? null;
 
-	if (!isInterpretable(event)) {
-		item.data = event.data as IDataObject;
-	} else if (event.type === events.types.vehicleChanged) {
+	if (event.layout === 'vehicleChanged') {
 		item.reasons = eventReasons(event);
-		item.vehicle = (event.data.vehicle ?? null) as IDataObject | null;
+		item.vehicle = (eventVehicle(event) ?? null) as IDataObject | null;
 		const rest = otherFields(event.data, CHANGED_FIELDS);
 		if (rest) item.data = rest;
-	} else {
-		// Tolerate a `state` field (predecessor layout is not public).
-		const vehicleState = event.data[events.stateRecordedStateField] ?? event.data.state;
+	} else if (event.layout === 'vehicleState') {
+		const vehicleState = eventState(event);
 		const rest = otherFields(event.data, STATE_FIELDS);
 		if (options.simplify) {
 			const simplified = simplifyState(vehicleState);
@@ -64,6 +63,8 @@ export function eventToItem(
 			item.vehicle_state = (vehicleState ?? null) as IDataObject | null;
 		}
 		if (rest) item.data = rest;
+	} else {
+		item.data = event.data as IDataObject;
 	}
 
 	item.queue = delivery.queue;

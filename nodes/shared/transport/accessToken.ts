@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { TOKEN_PATH } from '../contract';
 import { baseUrlOf } from './baseUrl';
-import { describeSettingFailure, describeTokenFailure, TokenRequestError } from './tokenErrors';
+import { isNetworkFailure, readHttpFailure } from './httpFailure';
+import { retryDelayMs } from './rateLimit';
+import type { RetrySettings } from './retryPolicy';
+import { backoffMs, isTransientStatus, RETRY_DEFAULTS } from './retryPolicy';
+import { secretsOf } from './secretScrub';
+import {
+	describeSettingFailure,
+	describeTokenFailure,
+	noteOnTokenFailure,
+	TokenRequestError,
+} from './tokenErrors';
 
 /**
  * Renew a cached token this long before INVERS says it expires (a tenth of its lifetime, at most
@@ -43,6 +54,69 @@ function tokenBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	}
 }
 
+/** How far the retries of one token request have come. */
+interface TokenAttempts {
+	retries: number;
+	rateLimitAnswers: number;
+	rateLimitWaitedMs: number;
+}
+
+/** What to do after a failed token request: wait and send again, or stop (with a note or none). */
+function afterTokenFailure(
+	error: unknown,
+	attempts: TokenAttempts,
+	settings: RetrySettings,
+): { waitMs: number } | { stop: string | undefined } {
+	const failure = readHttpFailure(error);
+	const seconds = (ms: number) => Math.round(ms / 1000);
+	if (failure.status === 429) {
+		attempts.rateLimitAnswers++;
+		const delay = retryDelayMs(failure.headers);
+		if (delay > settings.maxRateLimitWaitMs - attempts.rateLimitWaitedMs) {
+			const waited = attempts.rateLimitWaitedMs;
+			return {
+				stop: `INVERS asked to wait ${seconds(delay)} s before the next token request; the node waits at most ${seconds(settings.maxRateLimitWaitMs)} s in all${waited ? ` (it had waited ${seconds(waited)} s)` : ''}.`,
+			};
+		}
+		if (attempts.rateLimitAnswers > settings.maxRateLimitRetries) {
+			return {
+				stop: `The token request got ${attempts.rateLimitAnswers} "too many requests" answers and waited ${seconds(attempts.rateLimitWaitedMs)} s.`,
+			};
+		}
+		attempts.rateLimitWaitedMs += delay;
+		return { waitMs: delay };
+	}
+	// A 4xx is the credential, a 3xx a redirect never followed: asking again changes nothing.
+	if (!isTransientStatus(failure.status) && !isNetworkFailure(failure)) return { stop: undefined };
+	if (attempts.retries >= settings.maxRetries) {
+		return { stop: `Tried ${attempts.retries + 1} times.` };
+	}
+	return { waitMs: backoffMs(attempts.retries++, settings.retryBaseDelayMs) };
+}
+
+/**
+ * Sends a token request with the bounded retries every request of this package gets: a 429 is
+ * waited out as its Retry-After (or X-Rate-Limit-Reset) asks, within the same bounds; a 5xx, a
+ * timeout or a dropped connection is sent again after a growing pause. Never after a 4xx other
+ * than 429 (the Client ID or Secret is wrong) nor after a 3xx (a redirect is never followed).
+ * The last failure is thrown with a note saying what was tried (see describeTokenFailure).
+ */
+export async function withTokenRetries<T>(
+	send: () => Promise<T>,
+	settings: RetrySettings = RETRY_DEFAULTS,
+): Promise<T> {
+	const attempts: TokenAttempts = { retries: 0, rateLimitAnswers: 0, rateLimitWaitedMs: 0 };
+	for (;;) {
+		try {
+			return await send();
+		} catch (error) {
+			const next = afterTokenFailure(error, attempts, settings);
+			if ('stop' in next) throw noteOnTokenFailure(error, next.stop);
+			await sleep(next.waitMs);
+		}
+	}
+}
+
 async function requestToken(
 	helpers: IHttpRequestHelper['helpers'],
 	credentials: ICredentialDataDecryptedObject,
@@ -50,20 +124,26 @@ async function requestToken(
 ): Promise<CachedToken> {
 	let response: { access_token?: unknown; expires_in?: unknown };
 	try {
-		response = (await helpers.httpRequest({
-			method: 'POST',
-			url: `${baseUrl}${TOKEN_PATH}`,
-			// Basic auth through the request library, not the URL: client IDs contain '#'.
-			auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
-			headers: { Accept: 'application/json' },
-			json: true,
-			timeout: 30_000,
-			// A redirect would take the client secret to another address, and the token it answers
-			// with would be used: a 3xx is an error naming where it pointed.
-			disableFollowRedirect: true,
-		})) as typeof response;
+		response = (await withTokenRetries(
+			async () =>
+				await helpers.httpRequest({
+					method: 'POST',
+					url: `${baseUrl}${TOKEN_PATH}`,
+					// Basic auth through the request library, not the URL: client IDs contain '#'.
+					auth: {
+						username: String(credentials.clientId),
+						password: String(credentials.clientSecret),
+					},
+					headers: { Accept: 'application/json' },
+					json: true,
+					timeout: 30_000,
+					// A redirect would take the client secret to another address, and the token it
+					// answers with would be used: a 3xx is an error naming where it pointed.
+					disableFollowRedirect: true,
+				}),
+		)) as typeof response;
 	} catch (error) {
-		throw describeTokenFailure(error, baseUrl);
+		throw describeTokenFailure(error, baseUrl, secretsOf(credentials));
 	}
 	if (typeof response?.access_token !== 'string' || response.access_token === '') {
 		throw new TokenRequestError(
@@ -101,6 +181,15 @@ export async function getAccessToken(
 	const fresh = await pending;
 	cache.set(key, fresh);
 	return fresh.token;
+}
+
+/** The token this process holds for the credential, if any (to take it out of answers' texts). */
+export function cachedAccessToken(credentials: ICredentialDataDecryptedObject): string | undefined {
+	try {
+		return cache.get(cacheKey(baseUrlOf(credentials), credentials))?.token;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Forgets every cached token (tests; a process that rotates secrets needs nothing of this). */

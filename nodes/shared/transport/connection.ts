@@ -7,7 +7,9 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CredentialSettingError } from '../connectionSecurity';
+import { cachedAccessToken } from './accessToken';
 import { baseUrlOf } from './baseUrl';
+import { secretsOf } from './secretScrub';
 
 /**
  * The credential a node execution reaches the API with: loaded once per execution context (a
@@ -30,6 +32,11 @@ export interface Connection {
 	 * request is kept here for the requests after it (see `withCredential`).
 	 */
 	credentials?: ICredentialsDecrypted;
+	/**
+	 * The credential's secrets as they stand now (a token renewed during the execution included),
+	 * to take out of any text an answer brings back.
+	 */
+	secrets(): string[];
 }
 
 const contextConnection = new WeakMap<object, Promise<Connection>>();
@@ -49,6 +56,8 @@ async function openConnection(context: OneApiContext): Promise<Connection> {
 	return {
 		baseUrl,
 		clientKey: `${baseUrl}\u0000${String(data.clientId)}`,
+		// `data` is the object handed to requests (`credentials.data`): it holds the current token.
+		secrets: () => secretsOf(data, cachedAccessToken(data)),
 		credentials:
 			typeof reference?.id === 'string'
 				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data }

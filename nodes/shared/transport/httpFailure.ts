@@ -103,16 +103,33 @@ export function failureBehind(error: unknown): HttpFailure | undefined {
 	return error && typeof error === 'object' ? failures.get(error) : undefined;
 }
 
+/**
+ * Codes of a request that could not be built (a header or URL Node.js refuses): thrown before
+ * a connection is opened, so nothing was sent, and sending it again fails the same way.
+ */
+const REQUEST_NOT_BUILT_CODES = new Set([
+	'ERR_INVALID_CHAR',
+	'ERR_INVALID_HTTP_TOKEN',
+	'ERR_HTTP_INVALID_HEADER_VALUE',
+	'ERR_INVALID_URL',
+	'ERR_UNESCAPED_CHARACTERS',
+]);
+
+function requestNotBuilt(failure: HttpFailure): boolean {
+	return failure.status === undefined && REQUEST_NOT_BUILT_CODES.has(failure.code ?? '');
+}
+
 export function isNetworkFailure(failure: HttpFailure): boolean {
-	return failure.status === undefined && failure.code !== undefined;
+	return failure.status === undefined && failure.code !== undefined && !requestNotBuilt(failure);
 }
 
 /** True when the request certainly never reached the server (nothing was sent). */
 export function failedBeforeSending(failure: HttpFailure): boolean {
 	return (
-		failure.status === undefined &&
-		['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
-			failure.code ?? '',
-		)
+		requestNotBuilt(failure) ||
+		(failure.status === undefined &&
+			['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
+				failure.code ?? '',
+			))
 	);
 }

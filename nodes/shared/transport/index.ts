@@ -6,12 +6,16 @@ import type { OneApiContext } from './connection';
 import { connection, CREDENTIAL_TYPE, forgetConnection, withCredential } from './connection';
 import type { HttpFailure } from './httpFailure';
 import { failedBeforeSending, isNetworkFailure, readHttpFailure, withFailure } from './httpFailure';
+import type { ListPagingError } from './pagingGuard';
+import { PagingGuard } from './pagingGuard';
 import type { PageSizing } from './pageSize';
 import { requestListPage } from './pageSize';
 import type { FailedRequest } from './problemErrors';
 import { problemToNodeApiError } from './problemErrors';
 import { rateLimitGateFor, retryDelayMs } from './rateLimit';
 import { recordRequestOutcome } from './requestOutcome';
+import { scrubFailure, scrubValue } from './secretScrub';
+import { backoffMs, isTransientStatus, RETRY_DEFAULTS } from './retryPolicy';
 import type { ExpectedBody } from './responseBody';
 import { bodyIsExpected, unexpectedBodyError } from './responseBody';
 import { findTokenRequestError } from './tokenErrors';
@@ -72,10 +76,7 @@ export interface TransportSettings {
 
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
 	timeoutMs: 30_000,
-	maxRetries: 3,
-	maxRateLimitWaitMs: 120_000,
-	maxRateLimitRetries: 10,
-	retryBaseDelayMs: 500,
+	...RETRY_DEFAULTS,
 };
 
 /** Settings per node execution context (nodes set them from their options once per run). */
@@ -88,16 +89,6 @@ export function configureTransport(
 	contextSettings.set(context, { ...DEFAULT_TRANSPORT_SETTINGS, ...settings });
 }
 
-function isTransientStatus(status: number | undefined): boolean {
-	return status === 500 || status === 502 || status === 503 || status === 504;
-}
-
-function backoffMs(attempt: number, baseMs: number): number {
-	const exponential = baseMs * 2 ** attempt;
-	// Full jitter keeps parallel retries from arriving together.
-	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
-}
-
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const result: Record<string, string> = {};
 	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
@@ -106,19 +97,34 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	return result;
 }
 
+/** What a request saw of the rate limit when it gave up. */
+interface RateLimitStop {
+	/** 429 answers received, the last one included. */
+	answers: number;
+	/** Time waited for the rate limit so far. */
+	waitedMs: number;
+	/** The wait the last 429 asked for. */
+	askedMs: number;
+}
+
 function rateLimitExceededError(
 	context: OneApiContext,
 	request: FailedRequest,
-	waitedMs: number,
-	answers: number,
+	settings: TransportSettings,
+	stop: RateLimitStop,
 	flowId: string | undefined,
 ): NodeApiError {
+	const seconds = (ms: number) => Math.round(ms / 1000);
+	const what =
+		stop.waitedMs + stop.askedMs > settings.maxRateLimitWaitMs
+			? `INVERS asked to wait ${seconds(stop.askedMs)} s before the next request; the node waits at most ${seconds(settings.maxRateLimitWaitMs)} s per request, so it stopped at once${stop.waitedMs > 0 ? ` (it had waited ${seconds(stop.waitedMs)} s already)` : ''}.`
+			: `Got ${stop.answers} "too many requests" answers and waited ${seconds(stop.waitedMs)} s for the rate limit; the node waits out at most ${settings.maxRateLimitRetries} per request.`;
 	return new NodeApiError(
 		context.getNode(),
 		{ status: 429, request: `${request.method} ${request.path}`, flow_id: flowId ?? null },
 		{
 			message: 'The INVERS OneAPI rate limit stayed exceeded',
-			description: `Got ${answers} "too many requests" answers and waited ${Math.round(waitedMs / 1000)} s in total for the rate limit to reset without success. Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
+			description: `${what} Send fewer requests at once (lower the parallelism or add a Wait node) or ask INVERS for a higher limit.${flowId ? ` Flow ID: ${flowId}` : ''}`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},
@@ -130,7 +136,12 @@ export async function oneApiRequest<T = unknown>(
 	request: OneApiRequest,
 ): Promise<OneApiResponse<T>> {
 	const settings = contextSettings.get(this) ?? DEFAULT_TRANSPORT_SETTINGS;
-	const { baseUrl, clientKey, credentials } = await connection(this);
+	// A credential that cannot be used fails before anything is sent.
+	const { baseUrl, clientKey, credentials, secrets } = await connection(this).catch(
+		(error: Error) => {
+			throw recordRequestOutcome(error, { mayHaveRun: false, earlierAttemptMayHaveRun: false });
+		},
+	);
 	const gate = rateLimitGateFor(clientKey);
 	const idempotent =
 		request.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(request.method);
@@ -218,10 +229,12 @@ export async function oneApiRequest<T = unknown>(
 			// an error, never output: not retried either, the same proxy would answer again.
 			if (!bodyIsExpected(answer.body, expectedBody)) {
 				// A success status: the request was accepted and may have taken effect.
-				throw settle(
-					unexpectedBodyError(this.getNode(), answer, failedRequest, expectedBody),
-					true,
-				);
+				const shown = {
+					statusCode: answer.statusCode,
+					headers: scrubValue(answer.headers, secrets()) as Record<string, string>,
+					body: scrubValue(answer.body, secrets()),
+				};
+				throw settle(unexpectedBodyError(this.getNode(), shown, failedRequest, expectedBody), true);
 			}
 			return {
 				...answer,
@@ -229,7 +242,8 @@ export async function oneApiRequest<T = unknown>(
 				etag: answer.headers.etag,
 			};
 		}
-		failure = failure as HttpFailure;
+		// Whatever the answer says reaches errors and items only with the credential's secrets out.
+		failure = scrubFailure(failure as HttpFailure, secrets());
 		const flowId = failure.headers[FLOW_ID_HEADER];
 		if (failure.status === 429) {
 			// A 429 was not executed: every request, commands included, may wait and go again, a
@@ -245,8 +259,8 @@ export async function oneApiRequest<T = unknown>(
 					rateLimitExceededError(
 						this,
 						failedRequest,
-						rateLimitWaitedMs + delay,
-						rateLimitAnswers,
+						settings,
+						{ answers: rateLimitAnswers, waitedMs: rateLimitWaitedMs, askedMs: delay },
 						flowId,
 					),
 					false,
@@ -283,7 +297,8 @@ export interface Page {
 /**
  * Cursor pagination as an async iterator of pages: a caller holds one page at a time, so walking
  * a fleet of any size needs memory for one page only. Each page asks for a size INVERS accepts
- * (see pageSize.ts) and never for more than `maxItems` still need.
+ * (see pageSize.ts) and never for more than `maxItems` still need. A token handed out again, or
+ * empty pages without end, is an error (pagingGuard.ts): never a list that only looks complete.
  */
 export async function* paginate(
 	this: OneApiContext,
@@ -292,7 +307,7 @@ export async function* paginate(
 	const { pageSize, maxItems, ...pageRequest } = request;
 	let pageToken: string | undefined;
 	let received = 0;
-	const seenTokens = new Set<string>();
+	const guard = new PagingGuard('vehicle list');
 	do {
 		const token = pageToken;
 		const sizing: PageSizing = { explicit: pageSize, itemIndex: request.itemIndex };
@@ -307,8 +322,27 @@ export async function* paginate(
 		yield { items, flowId: response.flowId };
 		if (maxItems !== undefined && received >= maxItems) break;
 		pageToken = readNextPageToken(response.body);
-		// A server that hands out the same cursor twice would loop forever: stop instead.
-		if (pageToken && seenTokens.has(pageToken)) break;
-		if (pageToken) seenTokens.add(pageToken);
+		try {
+			guard.pageRead(items.length, pageToken);
+		} catch (error) {
+			throw pagingError(this, error as ListPagingError, pageRequest, response.flowId);
+		}
 	} while (pageToken);
+}
+
+function pagingError(
+	context: OneApiContext,
+	error: ListPagingError,
+	request: Omit<OneApiRequest, 'method'>,
+	flowId: string | undefined,
+): NodeApiError {
+	return new NodeApiError(
+		context.getNode(),
+		{ request: `GET ${request.path}`, page: error.page, flow_id: flowId ?? null },
+		{
+			message: error.message,
+			description: `${error.description}${flowId ? ` Flow ID of page ${error.page}: ${flowId}` : ''}`,
+			itemIndex: request.itemIndex,
+		},
+	);
 }

@@ -24,12 +24,12 @@ export interface FailedRequest {
 	itemIndex?: number;
 }
 
-/** Longest problem detail shown; a longer one (a stack trace, a page) is cut. */
+/** Longest text of a problem shown (detail, title, type); a longer one (a stack trace, a page) is cut. */
 export const MAX_DETAIL_LENGTH = 1000;
 
-function capDetail(detail: string | undefined): string | undefined {
-	if (detail === undefined || detail.length <= MAX_DETAIL_LENGTH) return detail;
-	return `${detail.slice(0, MAX_DETAIL_LENGTH)}… [cut: ${detail.length - MAX_DETAIL_LENGTH} more characters]`;
+export function capText<T extends string | undefined>(text: T): T {
+	if (text === undefined || text.length <= MAX_DETAIL_LENGTH) return text;
+	return `${text.slice(0, MAX_DETAIL_LENGTH)}… [cut: ${text.length - MAX_DETAIL_LENGTH} more characters]` as T;
 }
 
 /** A 404, or a problem saying that what the request names does not exist. */
@@ -62,11 +62,11 @@ function parseProblem(body: unknown): Problem | undefined {
 	const text = (key: string) =>
 		typeof problem[key] === 'string' ? (problem[key] as string) : undefined;
 	return {
-		type: text('type'),
-		title: text('title'),
+		type: capText(text('type')),
+		title: capText(text('title')),
 		status: typeof problem.status === 'number' ? problem.status : undefined,
-		detail: capDetail(text('detail') ?? text('message')),
-		flow_id: text('flow_id'),
+		detail: capText(text('detail') ?? text('message')),
+		flow_id: capText(text('flow_id')),
 	};
 }
 

@@ -1,6 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { commandCapability, commandPathSegment } from '../../../shared/contract';
+import {
+	commandCapability,
+	commandPathSegment,
+	PATH_SEGMENT_MAX_LENGTH,
+} from '../../../shared/contract';
 import { invalidFieldError } from '../../../shared/validation';
 import { OTHER_COMMAND } from './commandCatalog';
 
@@ -37,6 +41,21 @@ export function resolveCommand(this: IExecuteFunctions, itemIndex: number): Reso
 				value: raw,
 				allowed:
 					'Give a capability name such as UNLOCK_CENTRAL_LOCK or HONK_HORN, or its path segment such as unlock-central-lock.',
+				parameter: fromOther ? 'commandName' : 'command',
+			},
+		);
+	}
+	// The name becomes a path segment of the request: its length limit is checked with the
+	// item, not when the request is built after the items before it were sent.
+	if (raw.length > PATH_SEGMENT_MAX_LENGTH) {
+		throw invalidFieldError(
+			this,
+			itemIndex,
+			`The field "${field}" holds "${raw}", which is too long for a command: at most ${PATH_SEGMENT_MAX_LENGTH} characters, it has ${raw.length}`,
+			{
+				field,
+				value: raw,
+				allowed: `A command name of at most ${PATH_SEGMENT_MAX_LENGTH} characters, such as UNLOCK_CENTRAL_LOCK.`,
 				parameter: fromOther ? 'commandName' : 'command',
 			},
 		);

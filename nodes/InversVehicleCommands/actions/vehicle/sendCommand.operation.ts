@@ -64,6 +64,8 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const { capability, pathSegment } = resolveCommand.call(this, itemIndex);
 	const check = readCapabilityCheck.call(this, itemIndex);
 	const simplify = this.getNodeParameter('options.simplify', itemIndex, false) as boolean;
+	// Built here, with the item's checks: a rule of the path fails the node before any command.
+	const path = paths.vehicleCommand(vehicleId, pathSegment);
 	const item = {
 		subject: { vehicle_id: vehicleId, command: capability },
 		label: `vehicle ${vehicleId}: ${capability}`,
@@ -101,7 +103,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			const response = await oneApiRequest
 				.call(this, {
 					method: 'POST',
-					path: paths.vehicleCommand(vehicleId, pathSegment),
+					path,
 					idempotent: false,
 					isCommand: true,
 					subject: `vehicle ${vehicleId}`,

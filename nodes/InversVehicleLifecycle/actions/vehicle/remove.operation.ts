@@ -65,11 +65,13 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		false,
 	) as boolean;
+	// Built with the item's checks, before the first request of the node.
+	const path = paths.vehicle(vehicleId);
 	const send = async (): Promise<IDataObject> => {
 		try {
 			const response = await oneApiRequest.call(this, {
 				method: 'DELETE',
-				path: paths.vehicle(vehicleId),
+				path,
 				subject: `vehicle ${vehicleId}`,
 				itemIndex,
 			});

@@ -112,6 +112,32 @@ function isResourceModified(error: unknown): boolean {
 	return error instanceof NodeApiError && error.httpCode === '412';
 }
 
+/**
+ * Printable ASCII: what an ETag is made of (RFC 9110), and what a header carries as it is. The
+ * request library drops or changes other characters (a line break, typographic quotes pasted
+ * from a document): the update would go out with an ETag the user never gave.
+ */
+const ETAG_PATTERN = /^[\x20-\x7e]*$/;
+
+function readIfMatch(this: IExecuteFunctions, itemIndex: number): string {
+	const value = String(this.getNodeParameter('options.ifMatch', itemIndex, '') ?? '').trim();
+	if (!ETAG_PATTERN.test(value)) {
+		throw invalidFieldError(
+			this,
+			itemIndex,
+			`The field "Only If Unchanged Since (ETag)" holds ${JSON.stringify(value)}, which is not an ETag: it has characters an HTTP header cannot carry`,
+			{
+				field: 'Only If Unchanged Since (ETag)',
+				value,
+				allowed:
+					'The ETag as a Get returned it (its "etag" field, e.g. "5AGB9-1"): printable ASCII characters only, no line breaks or typographic quotes.',
+				parameter: 'options.ifMatch',
+			},
+		);
+	}
+	return value;
+}
+
 export const wording: BatchWording = {
 	done: 'updated',
 	whenUncertain:
@@ -136,7 +162,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const tags = tagsMode === 'keep' ? [] : splitList(this.getNodeParameter('tags', itemIndex, ''));
 	const operationStatus = this.getNodeParameter('operationStatus', itemIndex, '') as string;
 	const rentalStatus = this.getNodeParameter('rentalStatus', itemIndex, '') as string;
-	const userIfMatch = (this.getNodeParameter('options.ifMatch', itemIndex, '') as string).trim();
+	const userIfMatch = readIfMatch.call(this, itemIndex);
+	// Built with the item's checks, before the first request of the node.
+	const path = paths.vehicle(vehicleId);
 	const readsCurrentTags = tagsMode === 'add' || tagsMode === 'remove';
 
 	const patchFor = (newTags: string[] | undefined): IDataObject =>
@@ -167,7 +195,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			// nobody changed the tags between this read and the update.
 			const current = await oneApiRequest.call(this, {
 				method: 'GET',
-				path: paths.vehicle(vehicleId),
+				path,
 				subject: `vehicle ${vehicleId}`,
 				itemIndex,
 			});
@@ -176,7 +204,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		return await oneApiRequest.call(this, {
 			method: 'PATCH',
-			path: paths.vehicle(vehicleId),
+			path,
 			body: patchFor(newTags),
 			headers: ifMatch ? { 'If-Match': ifMatch } : {},
 			subject: `vehicle ${vehicleId}`,
