@@ -22,12 +22,13 @@ import { MIRROR_TOPICS, createAmqpPublisher } from '../simulator/amqpPublisher';
 import { sandboxCredential } from '../scripts/sandbox/credential';
 import { sandboxPostgresCredential } from '../scripts/sandbox/postgresCredential';
 import type { Contender } from './mirror/contenders';
-import { contenderNamed } from './mirror/contenders';
+import { ROWS_DATABASE, contenderNamed } from './mirror/contenders';
 import type { Mismatch } from './mirror/fleet';
 import { MirrorFleet, compareRows } from './mirror/fleet';
 import type { Mode, Template } from './mirror/instance';
 import { prepareTemplate, removeTemplate, startCopy } from './mirror/instance';
 import type { StepResult } from './mirror/steps';
+import { createDatabase, dropDatabase } from '../test/e2e/services';
 import { QueueDepth, allowedBacklog, allowedGrowth, drained, runStep } from './mirror/steps';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -60,7 +61,7 @@ const RATES = listFlag('rates', '10,25,50,100,250,500,1000,2000').map((text) => 
 	return rate;
 });
 const STEP_SECONDS = numberFlag('step-seconds', 20, 2);
-const STATE_VERSION = numberFlag('state-version', 1, 1);
+const STATE_VERSION = numberFlag('state-version', 2, 1);
 const CHANGE_SHARE = numberFlag('change-share', 0.15, 0, 1);
 const LATE_SHARE = numberFlag('late-share', 0.03, 0, 1);
 const SEED = numberFlag('seed', 7, 0);
@@ -86,6 +87,8 @@ interface PhaseResult {
 	seconds: number;
 	drainedAfterSeconds?: number;
 	rowsChecked: number;
+	/** Events the mirror gave up on (failed twice): in the dead-letter queues. */
+	deadLettered: number;
 	mismatches: Mismatch[];
 	duplicates: string[];
 	unexpected: string[];
@@ -157,6 +160,7 @@ async function runPhase(
 		published: 0,
 		seconds: 0,
 		rowsChecked: 0,
+		deadLettered: 0,
 		mismatches: [],
 		duplicates: [],
 		unexpected: [],
@@ -228,17 +232,24 @@ async function runPhase(
 			if (clean || Date.now() - settleStarted > SETTLE_MS) break;
 			await sleep(3_000);
 		}
+		const deadLetters = await QueueDepth.open(AMQP_URL, Object.values(publisher.deadLetterQueues));
+		result.deadLettered = await deadLetters.ready();
+		await deadLetters.close();
 		result.seconds = (Date.now() - phaseStarted) / 1000;
 		result.cpuSeconds = n8n.monitor.cpuSeconds();
 		n8n.monitor.stop();
 		result.peakRss = n8n.monitor.peakRss;
 		console.log(
 			`  rows: ${result.rowsChecked} vehicles checked, ${result.mismatches.length} mismatches, ` +
-				`${result.duplicates.length} duplicate rows, ${result.unexpected.length} unexpected rows ` +
+				`${result.duplicates.length} duplicate rows, ${result.unexpected.length} unexpected rows, ` +
+				`${result.deadLettered} events dead-lettered ` +
 				`(events: ${fleet.counts.state} state, ${fleet.counts.change} change, ${fleet.counts.late} late)`,
 		);
 		for (const mismatch of result.mismatches.slice(0, 10)) {
 			console.log(`    ${mismatch.vehicle_id}: ${JSON.stringify(mismatch.columns)}`);
+		}
+		if (result.mismatches.length || result.deadLettered) {
+			console.log(`  n8n's log ends:\n${n8n.log().slice(-3000)}`);
 		}
 	} catch (error) {
 		result.error = error instanceof Error ? error.message : String(error);
@@ -275,7 +286,8 @@ function printSummary(results: PhaseResult[], totalSeconds: number): void {
 		const cpuMs = result.published ? (result.cpuSeconds * 1000) / result.published : 0;
 		const wrong = result.error
 			? 'error'
-			: `${result.mismatches.length + result.duplicates.length + result.unexpected.length}/${result.rowsChecked}`;
+			: `${result.mismatches.length + result.duplicates.length + result.unexpected.length}/${result.rowsChecked}` +
+				(result.deadLettered ? ` (${result.deadLettered} DL)` : '');
 		console.log(
 			[
 				result.contender.name.padEnd(14),
@@ -305,9 +317,13 @@ async function main() {
 		...CONTENDERS.map((contender) => ({ mode: 'regular' as Mode, contender })),
 		...QUEUE_CONTENDERS.map((contender) => ({ mode: 'queue' as Mode, contender })),
 	];
-	const credentials = [sandboxCredential('http://127.0.0.1:9'), sandboxPostgresCredential()];
+	const credentials = [
+		sandboxCredential('http://127.0.0.1:9'),
+		sandboxPostgresCredential(ROWS_DATABASE),
+	];
 	const templates = new Map<Mode, Template>();
 	const results: PhaseResult[] = [];
+	await createDatabase(ROWS_DATABASE);
 	try {
 		for (const mode of new Set(phases.map((phase) => phase.mode))) {
 			const workflows = [
@@ -321,6 +337,7 @@ async function main() {
 		}
 	} finally {
 		for (const template of templates.values()) await removeTemplate(template);
+		await dropDatabase(ROWS_DATABASE);
 	}
 	printSummary(results, (Date.now() - runStarted) / 1000);
 }

@@ -14,22 +14,27 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
 	if (keys.length) await execFileAsync('redis-cli', ['del', ...keys]);
 }
 
-export async function psql(database: string, sql: string): Promise<string> {
-	const { stdout } = await execFileAsync('psql', [
-		'-h',
-		'127.0.0.1',
-		'-U',
-		'postgres',
-		'-d',
-		database,
-		'-v',
-		'ON_ERROR_STOP=1',
-		'-At',
-		'-F',
-		'\t',
-		'-c',
-		sql,
-	]);
+/** Runs SQL with psql; the output unaligned, tab-separated. `maxBuffer`: the output's byte limit. */
+export async function psql(database: string, sql: string, maxBuffer = 2 ** 20): Promise<string> {
+	const { stdout } = await execFileAsync(
+		'psql',
+		[
+			'-h',
+			'127.0.0.1',
+			'-U',
+			'postgres',
+			'-d',
+			database,
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-At',
+			'-F',
+			'\t',
+			'-c',
+			sql,
+		],
+		{ maxBuffer },
+	);
 	return stdout;
 }
 
