@@ -50,6 +50,7 @@ export const EXAMPLE_IDS = {
 	unlockOnBooking: 'inversExample004',
 	onboarding: 'inversExample005',
 	fleetStateMirror: 'inversExample006',
+	fleetStateMirrorPostgres: 'inversExample008',
 } as const;
 
 /** Only under jest.e2e.config.js (which sets INVERS_E2E): `npm test` skips these suites. */
