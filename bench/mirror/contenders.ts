@@ -14,6 +14,7 @@ import {
 } from '../../scripts/sandbox/dataTables';
 import { EXAMPLES_DIR, forFleet } from '../../scripts/sandbox/examples';
 import { psql } from '../../test/e2e/services';
+import { MARKER_VEHICLE_ID } from './marker';
 
 export interface Workflow {
 	id: string;
@@ -25,6 +26,8 @@ export interface Workflow {
 /** Where a running contender keeps its rows. */
 export interface RowStore {
 	rows(): Promise<Array<Record<string, unknown>>>;
+	/** The mileage in the marker vehicle's row (undefined: no row yet). */
+	marker(): Promise<number | undefined>;
 }
 
 /** The PostgreSQL database the PostgreSQL contenders write (the bench's Postgres credential). */
@@ -47,7 +50,28 @@ function readWorkflow(file: string): Workflow {
 /** The fleet state mirror's Data Table, created over n8n's REST API as `npm start` does. */
 async function fleetStateTable(n8n: { url: string; cookie: string }): Promise<RowStore> {
 	const table: DataTableRef = await ensureDataTable(n8n.url, n8n.cookie, FLEET_STATE_TABLE);
-	return { rows: async () => await dataTableRows(n8n.url, n8n.cookie, table) };
+	const filter = encodeURIComponent(
+		JSON.stringify({
+			type: 'and',
+			filters: [{ columnName: 'vehicle_id', condition: 'eq', value: MARKER_VEHICLE_ID }],
+		}),
+	);
+	return {
+		rows: async () => await dataTableRows(n8n.url, n8n.cookie, table),
+		marker: async () => {
+			const response = await fetch(
+				`${n8n.url}/rest/projects/${table.projectId}/data-tables/${table.id}/rows?filter=${filter}`,
+				{ headers: { cookie: n8n.cookie } },
+			);
+			if (!response.ok) throw new Error(`reading the marker row: HTTP ${response.status}`);
+			const page = (await response.json()) as {
+				data: { data: Array<{ mileage_in_kilometers: number | null }> };
+			};
+			// A rewrite holds two copies of a row for a moment: the newer has the higher mileage.
+			const values = page.data.data.map((row) => row.mileage_in_kilometers ?? 0);
+			return values.length ? Math.max(...values) : undefined;
+		},
+	};
 }
 
 /** The example 8 table, created afresh in the bench's database. */
@@ -62,6 +86,13 @@ async function postgresTable(): Promise<RowStore> {
 				256 * 2 ** 20,
 			);
 			return JSON.parse(json) as Array<Record<string, unknown>>;
+		},
+		marker: async () => {
+			const value = await psql(
+				ROWS_DATABASE,
+				`SELECT mileage_in_kilometers FROM invers_fleet_state WHERE vehicle_id = '${MARKER_VEHICLE_ID}'`,
+			);
+			return value.trim() ? Number(value) : undefined;
 		},
 	};
 }

@@ -1,13 +1,15 @@
 /**
  * Rising rates for `npm run bench:mirror`: events published at a steady rate for a step, the
  * mirror's queues sampled meanwhile from a connection of their own (`checkQueue`, no management
- * plugin), and the step judged by whether the queue grew. The first step the mirror cannot keep up
- * with ends the stepping.
+ * plugin), and a marker (./marker.ts) showing how far the mirror's rows lag behind. A step is kept
+ * up with when its queue did not grow and the mirror showed the step's last event within the
+ * allowed lag. The first step the mirror cannot keep up with ends the stepping.
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
 
 import type { EventEnvelope } from '../../simulator/amqpPublisher';
+import type { MarkerProbe } from './marker';
 import type { TreeMonitor } from './processTree';
 
 /** Messages waiting (ready, not yet delivered to a consumer) in some queues. */
@@ -43,6 +45,9 @@ export interface StepOptions {
 	publish: (envelope: EventEnvelope) => Promise<void>;
 	depth: QueueDepth;
 	monitor: TreeMonitor;
+	probe: MarkerProbe;
+	/** The most seconds the mirror may lag behind at the step's end and still keep up. */
+	maxLagSeconds: number;
 }
 
 export interface StepResult {
@@ -59,6 +64,8 @@ export interface StepResult {
 	growth: number;
 	/** CPU seconds of n8n's processes during the step. */
 	cpuSeconds: number;
+	/** Seconds from the step's last event until the mirror showed it (Infinity: not within 2 min). */
+	lag: number;
 	sustained: boolean;
 	stoppedEarly: boolean;
 }
@@ -75,7 +82,7 @@ export const allowedGrowth = (rate: number) => Math.max(0.5, rate * 0.05);
 const hopelessBacklog = (rate: number) => Math.max(1_000, rate * 5);
 
 export async function runStep(options: StepOptions): Promise<StepResult> {
-	const { rate, seconds, depth, monitor } = options;
+	const { rate, seconds, depth, monitor, probe } = options;
 	const cpuBefore = monitor.cpuSeconds();
 	const samples: Array<{ t: number; ready: number }> = [];
 	const startReady = await depth.ready();
@@ -96,19 +103,27 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 	let published = 0;
 	let failure: unknown;
 	const pending = new Set<Promise<void>>();
+	const track = (promise: Promise<unknown>) => {
+		const confirmed = promise.then(
+			() => void pending.delete(confirmed),
+			(error: unknown) => {
+				failure = error;
+				pending.delete(confirmed);
+			},
+		);
+		pending.add(confirmed);
+	};
+	let markers = 0;
 	while (publishing) {
 		const elapsed = (Date.now() - started) / 1000;
 		if (elapsed >= seconds) break;
+		if (elapsed >= markers) {
+			track(probe.send());
+			markers++;
+		}
 		const due = Math.floor(rate * elapsed) - published;
 		for (let i = 0; i < due; i++) {
-			const confirmed = options.publish(options.next(Date.now())).then(
-				() => void pending.delete(confirmed),
-				(error: unknown) => {
-					failure = error;
-					pending.delete(confirmed);
-				},
-			);
-			pending.add(confirmed);
+			track(options.publish(options.next(Date.now())));
 			published++;
 		}
 		if (failure) throw failure;
@@ -116,16 +131,20 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 	}
 	const elapsed = (Date.now() - started) / 1000;
 	publishing = false;
+	const last = await probe.send();
 	await Promise.all(pending);
 	if (failure) throw failure;
 	await sampler;
 	const endReady = await depth.ready();
 	samples.push({ t: elapsed, ready: endReady });
-
-	const last = samples.filter((sample) => sample.t >= elapsed - 2).map((sample) => sample.ready);
-	const endBacklog = median(last.length ? last : [endReady]);
-	const growth = slope(samples.filter((sample) => sample.t >= elapsed / 2));
 	const cpuSeconds = monitor.cpuSeconds() - cpuBefore;
+	const lag = (await probe.waitFor(last, 120_000)) ?? Infinity;
+
+	const lastSamples = samples
+		.filter((sample) => sample.t >= elapsed - 2)
+		.map((sample) => sample.ready);
+	const endBacklog = median(lastSamples.length ? lastSamples : [endReady]);
+	const growth = slope(samples.filter((sample) => sample.t >= elapsed / 2));
 	return {
 		rate,
 		seconds: elapsed,
@@ -135,7 +154,12 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 		maxBacklog: Math.max(...samples.map((sample) => sample.ready)),
 		growth,
 		cpuSeconds,
-		sustained: !stoppedEarly && endBacklog <= allowedBacklog(rate) && growth <= allowedGrowth(rate),
+		lag,
+		sustained:
+			!stoppedEarly &&
+			endBacklog <= allowedBacklog(rate) &&
+			growth <= allowedGrowth(rate) &&
+			lag <= options.maxLagSeconds,
 		stoppedEarly,
 	};
 }
