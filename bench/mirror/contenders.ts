@@ -14,7 +14,7 @@ import {
 } from '../../scripts/sandbox/dataTables';
 import { EXAMPLES_DIR, forFleet } from '../../scripts/sandbox/examples';
 import { psql } from '../../test/e2e/services';
-import { MARKER_VEHICLE_ID } from './marker';
+import { MARKER_PREFIX } from './marker';
 
 export interface Workflow {
 	id: string;
@@ -26,7 +26,7 @@ export interface Workflow {
 /** Where a running contender keeps its rows. */
 export interface RowStore {
 	rows(): Promise<Array<Record<string, unknown>>>;
-	/** The mileage in the marker vehicle's row (undefined: no row yet). */
+	/** The highest mileage in the marker vehicles' rows (undefined: none yet; ./marker.ts). */
 	marker(): Promise<number | undefined>;
 }
 
@@ -53,21 +53,20 @@ async function fleetStateTable(n8n: { url: string; cookie: string }): Promise<Ro
 	const filter = encodeURIComponent(
 		JSON.stringify({
 			type: 'and',
-			filters: [{ columnName: 'vehicle_id', condition: 'eq', value: MARKER_VEHICLE_ID }],
+			filters: [{ columnName: 'vehicle_id', condition: 'like', value: `${MARKER_PREFIX}%` }],
 		}),
 	);
 	return {
 		rows: async () => await dataTableRows(n8n.url, n8n.cookie, table),
 		marker: async () => {
 			const response = await fetch(
-				`${n8n.url}/rest/projects/${table.projectId}/data-tables/${table.id}/rows?filter=${filter}`,
+				`${n8n.url}/rest/projects/${table.projectId}/data-tables/${table.id}/rows?filter=${filter}&sortBy=mileage_in_kilometers:desc&take=1`,
 				{ headers: { cookie: n8n.cookie } },
 			);
 			if (!response.ok) throw new Error(`reading the marker row: HTTP ${response.status}`);
 			const page = (await response.json()) as {
 				data: { data: Array<{ mileage_in_kilometers: number | null }> };
 			};
-			// A rewrite holds two copies of a row for a moment: the newer has the higher mileage.
 			const values = page.data.data.map((row) => row.mileage_in_kilometers ?? 0);
 			return values.length ? Math.max(...values) : undefined;
 		},
@@ -90,7 +89,7 @@ async function postgresTable(): Promise<RowStore> {
 		marker: async () => {
 			const value = await psql(
 				ROWS_DATABASE,
-				`SELECT mileage_in_kilometers FROM invers_fleet_state WHERE vehicle_id = '${MARKER_VEHICLE_ID}'`,
+				`SELECT max(mileage_in_kilometers) FROM invers_fleet_state WHERE vehicle_id LIKE '${MARKER_PREFIX}%'`,
 			);
 			return value.trim() ? Number(value) : undefined;
 		},

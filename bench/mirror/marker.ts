@@ -1,9 +1,11 @@
 /**
- * How stale the mirror is: a marker vehicle outside the fleet reports its mileage as a sequence
- * number, once a second while a step publishes and once at its end, and the mirror's row of that
- * vehicle is read twice a second. When the row shows number k, the mirror has written every marker
- * up to k (and the events published before them, queued ahead of them). A marker's lag is the time
- * from its publication until the row showed it. The queue's ready count alone cannot show a
+ * How stale the mirror is: once a second while a step publishes, and once at its end, a marker
+ * vehicle outside the fleet reports a state whose mileage is a sequence number, and the mirror's
+ * marker rows are read twice a second. Each marker is a vehicle of its own (`BENCH-MARKER-<n>`):
+ * with Latest per Vehicle, a batch's items come in the order of each vehicle's first event, so a
+ * marker that is the last event published is also the last item of its batch. When the rows show
+ * number k, the mirror has written the events published before marker k. A marker's lag is the
+ * time from its publication until a row showed it. The queue's ready count alone cannot show a
  * batching mirror falling behind: its trigger holds up to Max Events × (Parallel Batches + 1)
  * events unacknowledged before any waits as ready.
  */
@@ -11,7 +13,10 @@ import { randomUUID } from 'node:crypto';
 
 import type { EventEnvelope } from '../../simulator/amqpPublisher';
 
-export const MARKER_VEHICLE_ID = 'BENCH-MARKER';
+/** Marker vehicles are `BENCH-MARKER-1`, `BENCH-MARKER-2`, …: outside the fleet. */
+export const MARKER_PREFIX = 'BENCH-MARKER-';
+
+export const isMarker = (vehicleId: unknown) => String(vehicleId).startsWith(MARKER_PREFIX);
 
 const POLL_MS = 500;
 
@@ -27,7 +32,7 @@ export class MarkerProbe {
 
 	constructor(
 		private readonly publish: (envelope: EventEnvelope) => Promise<void>,
-		/** The marker's mileage in the mirror's row (undefined: no row yet). */
+		/** The highest mileage in the mirror's marker rows (undefined: no marker row yet). */
 		private readonly read: () => Promise<number | undefined>,
 	) {}
 
@@ -46,7 +51,7 @@ export class MarkerProbe {
 				flow_id: randomUUID(),
 			},
 			data: {
-				vehicle_id: MARKER_VEHICLE_ID,
+				vehicle_id: `${MARKER_PREFIX}${sequence}`,
 				vehicle_state: { mileage_in_kilometers: { timestamp, value: sequence } },
 			},
 		});
