@@ -2,8 +2,9 @@
  * Rising rates for `npm run bench:mirror`: events published at a steady rate for a step, the
  * mirror's queues sampled meanwhile from a connection of their own (`checkQueue`, no management
  * plugin), and a marker (./marker.ts) showing how far the mirror's rows lag behind. A step is kept
- * up with when its queue did not grow and the mirror showed the step's last event within the
- * allowed lag. The first step the mirror cannot keep up with ends the stepping.
+ * up with when it ends with at most 2 s of events (or one batch) ready in the queue, the mirror's
+ * rows showed the step's last event within the allowed lag, and the lag did not grow over the step
+ * (beyond 2 s or 15 % of the step). The first step the mirror cannot keep up with ends the stepping.
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
@@ -48,6 +49,8 @@ export interface StepOptions {
 	probe: MarkerProbe;
 	/** The most seconds the mirror may lag behind at the step's end and still keep up. */
 	maxLagSeconds: number;
+	/** Max Events of the mirror's batches (0: one execution per event). */
+	batchEvents: number;
 }
 
 export interface StepResult {
@@ -60,12 +63,20 @@ export interface StepResult {
 	/** Ready messages at the step's end (median of its last samples), and the most seen. */
 	endBacklog: number;
 	maxBacklog: number;
-	/** Least-squares growth of the backlog over the step's second half, events per second. */
+	/**
+	 * Least-squares growth of the backlog over the step's second half, events per second: shown,
+	 * not judged (a batching mirror's backlog saws up and down by a batch).
+	 */
 	growth: number;
 	/** CPU seconds of n8n's processes during the step. */
 	cpuSeconds: number;
 	/** Seconds from the step's last event until the mirror showed it (Infinity: not within 2 min). */
 	lag: number;
+	/**
+	 * How much more the mirror lagged in the step's second half than in its first (mean lag of the
+	 * markers of each half, seconds): grows when the mirror writes slower than events come.
+	 */
+	lagGrowth: number;
 	sustained: boolean;
 	stoppedEarly: boolean;
 }
@@ -74,12 +85,22 @@ const SAMPLE_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The backlog a step may end with and still count as kept up: 2 s of events, at least 10. */
-export const allowedBacklog = (rate: number) => Math.max(10, rate * 2);
-/** How fast the backlog may grow over the step's second half: 5 % of the rate (noise). */
-export const allowedGrowth = (rate: number) => Math.max(0.5, rate * 0.05);
+/**
+ * The ready messages a step may end with and still count as kept up: 2 s of events (at least 10),
+ * or one batch. A batching trigger takes the next events only once a batch ended: while a slow
+ * batch runs, up to a batch's worth waits as ready and goes at once when it ends.
+ */
+export const allowedBacklog = (rate: number, batchEvents: number) =>
+	Math.max(10, rate * 2, batchEvents);
+/**
+ * How much the mean lag may grow from the step's first half to its second: 2 s, or 15 % of the
+ * step. A batching mirror's lag saws by up to a batch period; the halves' means smooth most of it.
+ */
+export const allowedLagGrowth = (seconds: number) => Math.max(2, seconds * 0.15);
+
 /** A backlog this large stops the step at once: the mirror fell far behind. */
-const hopelessBacklog = (rate: number) => Math.max(1_000, rate * 5);
+const hopelessBacklog = (rate: number, batchEvents: number) =>
+	Math.max(1_000, rate * 10) + batchEvents;
 
 export async function runStep(options: StepOptions): Promise<StepResult> {
 	const { rate, seconds, depth, monitor, probe } = options;
@@ -93,7 +114,7 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 		while (publishing) {
 			const ready = await depth.ready();
 			samples.push({ t: (Date.now() - started) / 1000, ready });
-			if (ready > hopelessBacklog(rate)) {
+			if (ready > hopelessBacklog(rate, options.batchEvents)) {
 				stoppedEarly = true;
 				publishing = false;
 			}
@@ -114,11 +135,14 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 		pending.add(confirmed);
 	};
 	let markers = 0;
+	/** The markers sent during the step: their sequence numbers and when (s into the step). */
+	const stepMarkers: Array<{ sequence: number; sentAt: number }> = [];
 	while (publishing) {
 		const elapsed = (Date.now() - started) / 1000;
 		if (elapsed >= seconds) break;
 		if (elapsed >= markers) {
-			track(probe.send());
+			const sentAt = elapsed;
+			track(probe.send().then((sequence) => stepMarkers.push({ sequence, sentAt })));
 			markers++;
 		}
 		const due = Math.floor(rate * elapsed) - published;
@@ -139,6 +163,7 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 	samples.push({ t: elapsed, ready: endReady });
 	const cpuSeconds = monitor.cpuSeconds() - cpuBefore;
 	const lag = (await probe.waitFor(last, 120_000)) ?? Infinity;
+	const lagGrowth = growthOfLag(stepMarkers, elapsed, probe);
 
 	const lastSamples = samples
 		.filter((sample) => sample.t >= elapsed - 2)
@@ -155,11 +180,12 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 		growth,
 		cpuSeconds,
 		lag,
+		lagGrowth,
 		sustained:
 			!stoppedEarly &&
-			endBacklog <= allowedBacklog(rate) &&
-			growth <= allowedGrowth(rate) &&
-			lag <= options.maxLagSeconds,
+			endBacklog <= allowedBacklog(rate, options.batchEvents) &&
+			lag <= options.maxLagSeconds &&
+			lagGrowth <= allowedLagGrowth(elapsed),
 		stoppedEarly,
 	};
 }
@@ -174,6 +200,21 @@ export async function drained(depth: QueueDepth, timeoutMs: number): Promise<boo
 		await sleep(SAMPLE_MS);
 	}
 	return false;
+}
+
+function growthOfLag(
+	markers: Array<{ sequence: number; sentAt: number }>,
+	seconds: number,
+	probe: MarkerProbe,
+): number {
+	const meanLag = (half: Array<{ sequence: number }>) => {
+		const lags = half.map((marker) => probe.lagOf(marker.sequence) ?? Infinity);
+		return lags.length ? lags.reduce((sum, lag) => sum + lag, 0) / lags.length : 0;
+	};
+	const first = markers.filter((marker) => marker.sentAt < seconds / 2);
+	const second = markers.filter((marker) => marker.sentAt >= seconds / 2);
+	if (!first.length || !second.length) return 0;
+	return meanLag(second) - meanLag(first);
 }
 
 function median(values: number[]): number {
