@@ -86,6 +86,8 @@ async function viaNode(sim: Simulator, ids: string[], options: IDataObject = {})
 	const started = performance.now();
 	const { items, error } = await runNode({
 		node: 'inversVehicleCommands',
+		// Version 1's Send Command, the command by name; version 2 sends the same way.
+		typeVersion: 1,
 		parameters: {
 			resource: 'vehicle',
 			operation: 'sendCommand',

@@ -36,8 +36,8 @@ type Side = WorkerMode;
 /**
  * `--fresh-connections`: also measure the plain loop opening a new connection per page, as n8n's
  * request helper does (it builds a new agent per request, so no connection is kept alive). It
- * separates that connection policy from the rest of the node's extra time (measured: the
- * connection policy costs the plain loop nothing noticeable on loopback).
+ * separates that connection policy from the rest of the node's extra time (on loopback it costs
+ * the plain loop nothing noticeable).
  */
 const FRESH_CONNECTIONS = process.argv.includes('--fresh-connections');
 

@@ -124,8 +124,8 @@ export class InversOneApi implements ICredentialType {
 
 	/**
 	 * A function, not n8n's generic `{ type: 'generic' }` form: n8n evaluates the generic form's
-	 * header as an expression on every request (a workflow data proxy each time, about 1 ms), which
-	 * was the largest cost of paging through a big fleet. The header is the same.
+	 * header as an expression on every request (a workflow data proxy each time, about 1 ms), the
+	 * largest cost of paging through a big fleet. The header is the same.
 	 */
 	authenticate: IAuthenticate = async (
 		credentials: ICredentialDataDecryptedObject,
@@ -139,5 +139,5 @@ export class InversOneApi implements ICredentialType {
 	});
 
 	// No declarative `test`: n8n would prefer it over a node's `testedBy` and so never check the
-	// AMQP part. The INVERS Trigger's `inversOneApiConnectionTest` checks both parts instead.
+	// AMQP part. The nodes' `inversOneApiConnectionTest` (nodes/credentialTest.ts) checks both.
 }

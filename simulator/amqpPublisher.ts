@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { connect } from 'amqplib';
 
-import { events } from '../nodes/shared/contract';
+import { eventNames } from './apiNames';
 
 /**
  * Publishes simulator events to a RabbitMQ the way the INVERS Events API delivers them: a topic
@@ -103,8 +103,8 @@ export interface AmqpPublisher {
 }
 
 export const DEFAULT_TOPICS: TopicDefinition[] = [
-	{ name: 'vehicle-changes', eventTypes: [events.types.vehicleChanged] },
-	{ name: 'vehicle-states', eventTypes: [events.types.vehicleStateRecorded] },
+	{ name: 'vehicle-changes', eventTypes: [eventNames.vehicleChanged] },
+	{ name: 'vehicle-states', eventTypes: [eventNames.vehicleStateRecorded] },
 	{ name: 'trips', eventTypes: ['TripStarted', 'TripEnded', 'TripMetricsReady'] },
 ];
 
@@ -114,8 +114,8 @@ export const DEFAULT_TOPICS: TopicDefinition[] = [
  * the alert and sync examples each get every event instead of competing for one queue's messages.
  */
 export const MIRROR_TOPICS: TopicDefinition[] = [
-	{ name: 'mirror.vehicle-states', eventTypes: [events.types.vehicleStateRecorded] },
-	{ name: 'mirror.vehicle-changes', eventTypes: [events.types.vehicleChanged] },
+	{ name: 'mirror.vehicle-states', eventTypes: [eventNames.vehicleStateRecorded] },
+	{ name: 'mirror.vehicle-changes', eventTypes: [eventNames.vehicleChanged] },
 ];
 
 /** What `npm start` and the end-to-end tests publish to: the default topics and the mirror's. */
@@ -130,7 +130,7 @@ export function eventProperties(envelope: EventEnvelope) {
 		type: metadata.type,
 		timestamp: Math.floor(occurredAt / 1000),
 		correlationId: metadata.flow_id,
-		headers: { [events.schemaMajorVersionHeader]: metadata.schema_major_version ?? 1 },
+		headers: { [eventNames.schemaMajorVersionHeader]: metadata.schema_major_version ?? 1 },
 		contentType: 'application/json',
 		persistent: true,
 	};

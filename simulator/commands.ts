@@ -4,7 +4,7 @@
  * commandLatencyMs (each request on its own timer, so commands run concurrently) and changes the
  * vehicle's state.
  */
-import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from './apiNames';
 import { isoTimestamp } from './clock';
 import { vehicleStateRecorded } from './events';
 import { type Reply, type RequestContext, json } from './http';
@@ -56,41 +56,75 @@ export async function executeCommand(ctx: RequestContext, sim: Simulation): Prom
 }
 
 function checkCommandAllowed(record: VehicleRecord, capability: string): void {
+	const refusal = commandRefusal(record, capability);
+	if (refusal) throw refusal;
+}
+
+/** Why the vehicle would refuse the command now, or undefined when it would carry it out. */
+export function commandRefusal(record: VehicleRecord, capability: string): HttpProblem | undefined {
 	const vehicle = record.vehicle;
 	const setupStatus = vehicle[SETUP_STATUS_FIELD];
 	if (setupStatus !== 'SUCCEEDED') {
-		throw conflict(
+		return conflict(
 			problemTypes.conflictingSetupStatus,
 			`Vehicle '${vehicle.id}' cannot take commands: its setup status is ${setupStatus}.`,
 		);
 	}
 	if (record.sharedWithPartner) {
-		throw conflict(
+		return conflict(
 			problemTypes.sharedWithPartner,
 			`Vehicle '${vehicle.id}' is shared with a partner fleet and takes no commands from this fleet.`,
 		);
 	}
 	if (!vehicle.capabilities.commands.includes(capability)) {
-		throw conflict(
+		return conflict(
 			problemTypes.commandNotSupported,
 			`Vehicle '${vehicle.id}' does not support the command ${capability} (it supports ${vehicle.capabilities.commands.join(', ')}).`,
 		);
 	}
 	if (NEEDS_IGNITION_OFF.includes(capability) && record.state.ignition?.value === 'ON') {
-		throw conflict(
+		return conflict(
 			problemTypes.conflictingState,
 			`Vehicle '${vehicle.id}' cannot ${capability} while its ignition is ON.`,
 		);
 	}
 	if (vehicle.life_status.value === 'OFFLINE') {
-		throw new HttpProblem(
+		return new HttpProblem(
 			500,
 			problemTypes.telematicsUnitError,
 			`The telematics unit of vehicle '${vehicle.id}' did not answer: the vehicle is OFFLINE.`,
 		);
 	}
+	return undefined;
 }
 
 function conflict(type: ProblemType, detail: string): HttpProblem {
 	return new HttpProblem(409, type, detail);
+}
+
+export interface ParkedVehicleFilter {
+	/** A command the vehicle must carry out now (capability or path segment), e.g. UNLOCK_CENTRAL_LOCK. */
+	command?: string;
+	/** e.g. CAR. */
+	vehicleType?: string;
+}
+
+/**
+ * Vehicles standing still and free (ignition not on, not in rental) that would carry out the
+ * command now: what a demo sends a command to without meeting a 409 (the sandbox's banner prints
+ * one for example 4, unlock on booking).
+ */
+export function parkedVehicles(sim: Simulation, filter: ParkedVehicleFilter = {}): string[] {
+	const capability =
+		filter.command === undefined
+			? undefined
+			: (capabilityOfPathSegment(filter.command) ?? filter.command);
+	return sim.fleet.ids().filter((id) => {
+		const record = sim.fleet.get(id)!;
+		const vehicle = record.vehicle;
+		if (record.state.ignition?.value === 'ON') return false;
+		if (vehicle.rental_status.value === 'IN_RENTAL') return false;
+		if (filter.vehicleType && vehicle.master_data.vehicle_type !== filter.vehicleType) return false;
+		return capability === undefined || commandRefusal(record, capability) === undefined;
+	});
 }

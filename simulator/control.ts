@@ -3,6 +3,7 @@
  * humans with curl. Never subject to faults, auth or rate limits.
  */
 import { problemTypes } from './inversRules';
+import { parkedVehicles } from './commands';
 import { faultRuleProblem } from './faults';
 import { type Reply, type RequestContext, json, jsonBody, problemReply } from './http';
 import { HttpProblem, notFound, validationError, vehicleNotFound } from './problems';
@@ -49,6 +50,13 @@ function route(ctx: RequestContext, sim: Simulation): Reply {
 		case 'POST /tokens/expire':
 			sim.tokens.expireAll();
 			return { status: 204 };
+		case 'GET /parked-vehicles':
+			return json(200, {
+				items: parkedVehicles(sim, {
+					command: ctx.query.get('command') ?? undefined,
+					vehicleType: ctx.query.get('vehicle_type') ?? undefined,
+				}),
+			});
 		case 'POST /telemetry': {
 			const vehicleId = ctx.query.get('vehicle_id') ?? undefined;
 			if (vehicleId !== undefined && !sim.fleet.get(vehicleId)) throw vehicleNotFound(vehicleId);

@@ -3,13 +3,13 @@
  * them elsewhere (e.g. to RabbitMQ) subscribes to `sim.events` and needs nothing else from here.
  */
 import { randomUUID } from 'node:crypto';
-import { events } from '../nodes/shared/contract';
+import { eventNames } from './apiNames';
 import { isoTimestamp } from './clock';
 import type { EventEnvelope, Vehicle, VehicleState } from './types';
 
 /**
- * Reasons of VehicleChanged. The first three are the documented ones (contract.events.knownReasons);
- * the others are the simulator's, the list being open.
+ * Reasons of VehicleChanged. The first three are the documented ones; the others are the
+ * simulator's, the list being open.
  */
 export const changeReasons = {
 	masterData: 'MASTER_DATA_CHANGED',
@@ -58,7 +58,7 @@ export function vehicleChanged(
 	flowId?: string,
 ): EventEnvelope {
 	return createEnvelope(
-		events.types.vehicleChanged,
+		eventNames.vehicleChanged,
 		{ vehicle: structuredClone(vehicle), reasons },
 		flowId,
 	);
@@ -70,10 +70,10 @@ export function vehicleStateRecorded(
 	flowId?: string,
 ): EventEnvelope {
 	return createEnvelope(
-		events.types.vehicleStateRecorded,
+		eventNames.vehicleStateRecorded,
 		{
-			vehicle_id: vehicleId,
-			vehicle_state: structuredClone(state),
+			[eventNames.stateRecordedVehicleIdField]: vehicleId,
+			[eventNames.stateRecordedStateField]: structuredClone(state),
 		},
 		flowId,
 	);

@@ -4,7 +4,7 @@
  * any raw body (a proxy's page with 200, an empty body) instead of (or after) handling them for
  * real.
  */
-import { TOKEN_PATH } from '../nodes/shared/contract';
+import { TOKEN_PATH } from './apiNames';
 import type { FaultKind, FaultRule } from './types';
 
 const KINDS: readonly FaultKind[] = [

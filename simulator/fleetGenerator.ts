@@ -3,7 +3,7 @@
  * tests and demos can rely on them. About 70% cars and 30% mopeds, with some of everything the
  * nodes must handle: electric, offline, in the garage, in rental, low charge, high mileage.
  */
-import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from './apiNames';
 import { TELEMATICS_BRANDS, type CatalogModel, type TelematicsBrand } from './catalog';
 import { DAY, MINUTE, isoTimestamp, memoizedIsoTimestamp } from './clock';
 import { FleetStore } from './fleetStore';

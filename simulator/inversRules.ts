@@ -1,9 +1,9 @@
 /**
  * What INVERS requires and allows, as the simulator reads INVERS's public documentation (condensed
  * in the project's oneapi.md, sections 1 to 5). The nodes have a reading of their own in
- * nodes/shared/contract.ts; the simulator takes from there only the names of paths, query
- * parameters, fields and headers. Validation, limits, brands and commands are stated here, so a
- * node that misreads a rule meets the simulator's 400 instead of a matching mistake.
+ * nodes/shared/contract.ts and the simulator imports nothing from it: names of paths, parameters,
+ * fields and headers are in apiNames.ts, validation, limits, brands and commands here, so a node
+ * that misreads a rule meets the simulator's 400 instead of a matching mistake.
  *
  * Where INVERS is silent, the simulator's choice is marked as such.
  */

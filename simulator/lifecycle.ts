@@ -2,7 +2,7 @@
  * Vehicle Lifecycle API: available vehicle models, adding a vehicle (with its asynchronous setup)
  * and removing one to the archive.
  */
-import { SETUP_STATUS_FIELD, paths } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD, paths } from './apiNames';
 import {
 	type CatalogModel,
 	type TelematicsBrand,
@@ -107,7 +107,7 @@ function parseAddRequest(input: unknown): AddRequest {
 				? {}
 				: withoutNulls(validateCustomFields(body.custom_fields)),
 		tags: body.tags === undefined ? [] : validateTags(body.tags),
-		// On add the status is a plain value (contract: AddVehicleRequest), not `{ value }`.
+		// On add the status is a plain value, not `{ value }` as on update.
 		operationStatus:
 			body.operation_status === undefined
 				? 'OPERATING'

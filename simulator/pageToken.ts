@@ -2,7 +2,7 @@
  * Opaque page tokens. Inside is the insertion number of the last vehicle of the previous page, so
  * paging stays correct while vehicles are added or removed between pages.
  */
-import { listQuery } from '../nodes/shared/contract';
+import { listQuery } from './apiNames';
 import { validationError } from './problems';
 
 const PREFIX = 'after:';

@@ -2,7 +2,7 @@
  * Fixed-window rate limiting per API client, with the contract's headers on every answer so that
  * the package's pacing (keep `Remaining` above 0, wait for `Reset`) can be exercised.
  */
-import { rateLimitHeaders } from '../nodes/shared/contract';
+import { rateLimitHeaders } from './apiNames';
 import { problemTypes } from './inversRules';
 import { HttpProblem } from './problems';
 import type { RateLimitConfig } from './types';

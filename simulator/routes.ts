@@ -1,8 +1,8 @@
 /**
- * The API's route table. Paths come from the package's contract (with `:name` placeholders), so
- * a path corrected there is corrected here too.
+ * The API's route table, on the simulator's own reading of the paths (apiNames.ts, with `:name`
+ * placeholders).
  */
-import { pathTemplates as paths } from '../nodes/shared/contract';
+import { pathTemplates as paths } from './apiNames';
 import { executeCommand } from './commands';
 import type { Reply, RequestContext } from './http';
 import { permissions } from './inversRules';
@@ -27,14 +27,7 @@ const READ = [permissions.read, permissions.write];
 const WRITE = [permissions.write];
 const COMMANDS = [permissions.commands];
 
-function route(
-	method: string,
-	contractPath: string,
-	access: Access,
-	handler: Route['handler'],
-): Route {
-	// The contract URL-encodes path parameters; the placeholders must come out readable.
-	const pattern = decodeURIComponent(contractPath);
+function route(method: string, pattern: string, access: Access, handler: Route['handler']): Route {
 	return { method, key: `${method} ${pattern}`, access, handler, segments: pattern.split('/') };
 }
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { DEFAULT_BASE_URL, FLOW_ID_HEADER, rateLimitHeaders } from '../nodes/shared/contract';
+import { BASE_URL, FLOW_ID_HEADER, rateLimitHeaders } from './apiNames';
 import { authenticateBearer, requirePermission } from './auth';
 import { handleControl, isControlPath } from './control';
 import { type Reply, type RequestContext, problemReply, readBody, writeReply } from './http';
@@ -79,7 +79,7 @@ async function applyFault(
 			});
 		}
 		case 'redirect': {
-			const target = fault.location ?? new URL(req.url ?? '/', DEFAULT_BASE_URL).href;
+			const target = fault.location ?? new URL(req.url ?? '/', BASE_URL).href;
 			return writeReply(res, { status: fault.status ?? 301, headers: { Location: target } });
 		}
 		case 'rate-limit': {

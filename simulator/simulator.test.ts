@@ -7,11 +7,11 @@ import {
 	SETUP_STATUS_FIELD,
 	TOKEN_PATH,
 	listQuery,
+	nextPageToken,
 	paths,
-	problemTypes,
 	rateLimitHeaders,
-	readNextPageToken,
-} from '../nodes/shared/contract';
+} from './apiNames';
+import { problemTypes } from './inversRules';
 import { type EventEnvelope, type Simulator, type Vehicle, startSimulator } from './index';
 import { type ApiResponse, TestClient, basicAuth } from './testHttp';
 
@@ -142,7 +142,7 @@ describe('vehicle list', () => {
 			expect(page.status).toBe(200);
 			sizes.push(page.body.items.length);
 			seen.push(...page.body.items.map((vehicle: Vehicle) => vehicle.id));
-			pageToken = readNextPageToken(page.body);
+			pageToken = nextPageToken(page.body);
 			if (!pageToken) expect(page.body.next_page_token).toBeNull();
 		} while (pageToken);
 		expect(sizes).toEqual([100, 100, 50]);
@@ -503,6 +503,51 @@ describe('vehicle commands', () => {
 	});
 });
 
+describe('parked vehicles (control endpoint)', () => {
+	it('lists the vehicles of a type that stand still, are free and would carry out the command now', async () => {
+		const parked = async (query: string) =>
+			(await client.request('GET', `/__sim/parked-vehicles?${query}`)).body.items as string[];
+		const ids = await parked('command=UNLOCK_AND_ENABLE_DRIVING&vehicle_type=CAR');
+		expect(ids.length).toBeGreaterThan(0);
+		const [car] = ids;
+
+		// Each reason to refuse takes the car off the list, as a command would be refused.
+		for (const [flags, state] of [
+			[{ lifeStatus: 'OFFLINE' }, {}],
+			[{ sharedWithPartner: true }, {}],
+			[{ setupStatus: 'PENDING' }, {}],
+			[{}, { ignition: 'ON' }],
+		] as const) {
+			sim.setVehicleFlags(car, flags);
+			sim.setVehicleState(car, state);
+			expect(await parked('command=unlock-and-enable-driving&vehicle_type=CAR')).not.toContain(car);
+			sim.setVehicleFlags(car, {
+				lifeStatus: 'ONLINE',
+				sharedWithPartner: false,
+				setupStatus: 'SUCCEEDED',
+			});
+			sim.setVehicleState(car, { ignition: 'OFF' });
+		}
+		expect(await parked('command=UNLOCK_AND_ENABLE_DRIVING&vehicle_type=CAR')).toContain(car);
+
+		const response = await client.request(
+			'POST',
+			paths.vehicleCommand(car, 'unlock-and-enable-driving'),
+			{
+				token,
+			},
+		);
+		expect(response.status).toBe(200);
+		// A vehicle of another type, or one without the capability, is never listed.
+		for (const id of await parked('command=UNLOCK_TOP_CASE')) {
+			expect(sim.getVehicle(id)!.capabilities.commands).toContain('UNLOCK_TOP_CASE');
+		}
+		for (const id of await parked('vehicle_type=MOPED')) {
+			expect(sim.getVehicle(id)!.master_data.vehicle_type).toBe('MOPED');
+		}
+	});
+});
+
 describe('rate limit', () => {
 	it('counts per client, answers 429 with the headers, spares the token endpoint', async () => {
 		// A window of decades: it cannot roll over during the test.
@@ -702,7 +747,7 @@ describe('fleet', () => {
 				const query = `?limit=100${pageToken ? `&page_token=${pageToken}` : ''}`;
 				const page = await bigClient.request('GET', paths.vehicles + query, { token: bigToken });
 				count += page.body.items.length;
-				pageToken = readNextPageToken(page.body);
+				pageToken = nextPageToken(page.body);
 			} while (pageToken);
 			expect(count).toBe(20_000);
 		} finally {

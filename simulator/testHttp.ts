@@ -1,5 +1,5 @@
 /** A minimal HTTP client for the simulator's own tests (global fetch, no dependencies). */
-import { TOKEN_PATH } from '../nodes/shared/contract';
+import { TOKEN_PATH } from './apiNames';
 
 export interface ApiResponse {
 	status: number;

@@ -1,5 +1,5 @@
 /** `POST /auth/oauth/token?grant_type=client_credentials` with the client as HTTP Basic auth. */
-import { TOKEN_PATH } from '../nodes/shared/contract';
+import { TOKEN_PATH } from './apiNames';
 import { problemTypes } from './inversRules';
 import { decodeBasicAuth, findClient } from './auth';
 import { type Reply, type RequestContext, json } from './http';

@@ -1,5 +1,5 @@
-/** Shapes shared by the simulator's modules. Wire names follow ../nodes/shared/contract. */
-import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+/** Shapes shared by the simulator's modules. Wire names follow apiNames.ts. */
+import { SETUP_STATUS_FIELD } from './apiNames';
 import type { MasterDataProperty } from './inversRules';
 
 export type SetupStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';

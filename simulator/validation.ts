@@ -122,7 +122,7 @@ export function validateTags(value: unknown, field = 'tags'): string[] {
 	return [...(value as string[])];
 }
 
-/** A status on update is an object `{ value }` (contract: buildVehiclePatch). */
+/** A status on update is an object `{ value }`. */
 export function validateStatusObject(value: unknown, field: string): string {
 	const input = requireObject(value, field);
 	rejectUnknownKeys(input, ['value'], `${field}.`);

@@ -2,7 +2,7 @@
  * Direct access to vehicles for tests: read them without HTTP, and put them into states that are
  * hard to reach through the API (ignition on, offline, shared with a partner, setup pending).
  */
-import { SETUP_STATUS_FIELD } from '../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from './apiNames';
 import { isoTimestamp } from './clock';
 import { changeReasons, vehicleChanged } from './events';
 import type { Simulation } from './simulation';

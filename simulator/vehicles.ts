@@ -1,5 +1,5 @@
 /** Vehicle Management API: list, get, update and the latest vehicle state. */
-import { listQuery } from '../nodes/shared/contract';
+import { listQuery } from './apiNames';
 import { isoTimestamp } from './clock';
 import { checkIfMatch, etagOf } from './etag';
 import { changeReasons, vehicleChanged } from './events';

@@ -12,7 +12,7 @@ import { paths } from '../shared/contract';
 import { oneApiRequest } from '../shared/transport';
 import { amqpTargetFromCredential } from './amqp/connect';
 import { ConsumerSession } from './amqp/consumerSession';
-import { inversOneApiConnectionTest } from '../shared/credentialTest';
+import { inversOneApiConnectionTest } from '../credentialTest';
 import { ActivityLog, describeActivation } from './activityLog';
 import { triggerProperties } from './description';
 import { EventPipeline } from './eventPipeline';

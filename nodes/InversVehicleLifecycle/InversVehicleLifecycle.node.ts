@@ -4,9 +4,13 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { inversOneApiConnectionTest } from '../shared/credentialTest';
+import { inversOneApiConnectionTest } from '../credentialTest';
+import {
+	actionNodeBase,
+	resourceProperty,
+	VEHICLE_RESOURCE,
+} from '../shared/descriptions/actionNode';
 import { searchVehicles } from '../shared/methods/searchVehicles';
 import { router } from './actions/router';
 import * as vehicle from './actions/vehicle';
@@ -19,27 +23,18 @@ export class InversVehicleLifecycle implements INodeType {
 		name: 'inversVehicleLifecycle',
 		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: "Unit Credentials" chooses which unit credential Add Vehicle sends (version 1
+		// sends the one filled in). See CHANGELOG.md for what each version changed.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Add vehicles to an INVERS fleet by their telematics unit, remove (archive) them, and list the vehicle models a telematics brand supports',
 		defaults: { name: 'INVERS Vehicle Lifecycle' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'inversOneApi', required: true, testedBy: 'inversOneApiConnectionTest' }],
+		...actionNodeBase,
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Vehicle', value: 'vehicle' },
-					{ name: 'Vehicle Model', value: 'vehicleModel' },
-				],
-				default: 'vehicle',
-			},
+			resourceProperty([VEHICLE_RESOURCE, { name: 'Vehicle Model', value: 'vehicleModel' }]),
 			...vehicle.description,
 			...vehicleModel.description,
 		],

@@ -4,9 +4,13 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { inversOneApiConnectionTest } from '../shared/credentialTest';
+import { inversOneApiConnectionTest } from '../credentialTest';
+import {
+	actionNodeBase,
+	resourceProperty,
+	VEHICLE_RESOURCE,
+} from '../shared/descriptions/actionNode';
 import { searchVehicles } from '../shared/methods/searchVehicles';
 import { router } from './actions/router';
 import * as vehicle from './actions/vehicle';
@@ -17,26 +21,17 @@ export class InversVehicleManagement implements INodeType {
 		name: 'inversVehicleManagement',
 		icon: { light: 'file:../../icons/invers.svg', dark: 'file:../../icons/invers.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// A change of a parameter's name, meaning or default comes as a new version here, with
+		// `@version` display options for what differs, so saved workflows keep the version they had.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Read and update the vehicles of an INVERS fleet: master data, statuses, tags, custom fields, latest state',
 		defaults: { name: 'INVERS Vehicle Management' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'inversOneApi', required: true, testedBy: 'inversOneApiConnectionTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Vehicle', value: 'vehicle' }],
-				default: 'vehicle',
-			},
-			...vehicle.description,
-		],
+		...actionNodeBase,
+		properties: [resourceProperty([VEHICLE_RESOURCE]), ...vehicle.description],
 	};
 
 	methods = {

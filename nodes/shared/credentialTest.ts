@@ -11,47 +11,58 @@ import { getAccessToken } from './transport/accessToken';
 import { baseUrlOf } from './transport/baseUrl';
 import { isRedirectStatus, redirectTarget } from './transport/redirect';
 import { scrubText, secretsOf } from './transport/secretScrub';
-import { amqpTargetFromCredential, openConnection } from '../InversTrigger/amqp/connect';
 
 /** What works of one part of the credential, with a note worth knowing. */
-type PartWorks = { works: string; note?: string };
+export type PartWorks = { works: string; note?: string };
 /** The outcome of one part of the credential: what works, or why it does not. */
-type PartResult = PartWorks | { error: string };
+export type PartResult = PartWorks | { error: string };
 
 /**
- * The credential has two independent parts: the REST API client and the event consumer (AMQP),
- * which n8n's declarative HTTP test cannot reach. Each filled part is checked; the message says
- * which part failed and why, never with a secret.
+ * One independently usable part of the credential (the REST API client, the event consumer):
+ * whether the user filled it in, and the check that proves it works. A part's check never puts a
+ * secret into its message.
  */
-export async function inversOneApiConnectionTest(
-	this: ICredentialTestFunctions,
+export interface CredentialPart {
+	/** Names the part in a failure, e.g. "REST API". */
+	label: string;
+	/** What the user fills in for it, e.g. "the Client ID and Secret". */
+	fields: string;
+	isFilled(data: ICredentialDataDecryptedObject): boolean;
+	check(
+		context: ICredentialTestFunctions,
+		data: ICredentialDataDecryptedObject,
+		/** Receives every access token the check fetched, so that messages can be cleared of it. */
+		tokens: string[],
+	): Promise<PartResult>;
+}
+
+/**
+ * Checks each filled part of the credential in the order given and stops at the first that
+ * fails: the message names that part and why. n8n's declarative HTTP test cannot reach a part
+ * such as AMQP, so the nodes test the credential with a function of their own.
+ */
+export async function testCredentialParts(
+	context: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
+	parts: CredentialPart[],
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const results: PartWorks[] = [];
 	// A message may carry what a server answered: never with a secret of this credential in it.
 	const tokens: string[] = [];
-	const failed = (message: string): INodeCredentialTestResult => ({
-		status: 'Error',
-		message: scrubText(message, secretsOf(data, ...tokens)),
-	});
-
-	if (String(data.amqpUsername ?? '') !== '') {
-		const result = await testEventConsumer(data);
-		if ('error' in result) return failed(`Events (AMQP): ${result.error}`);
+	for (const part of parts) {
+		if (!part.isFilled(data)) continue;
+		const result = await part.check(context, data, tokens);
+		if ('error' in result) {
+			const message = `${part.label}: ${result.error}`;
+			return { status: 'Error', message: scrubText(message, secretsOf(data, ...tokens)) };
+		}
 		results.push(result);
 	}
-
-	if (String(data.clientId ?? '') !== '') {
-		const result = await testApiClient(this, data, tokens);
-		if ('error' in result) return failed(`REST API: ${result.error}`);
-		results.push(result);
-	}
-
 	if (!results.length) {
 		return {
 			status: 'Error',
-			message: 'Fill in the Client ID and Secret, the event consumer login, or both',
+			message: `Fill in ${parts.map((part) => part.fields).join(', ')}, or both`,
 		};
 	}
 	return { status: 'OK', message: successMessage(results) };
@@ -65,16 +76,13 @@ function successMessage(results: PartWorks[]): string {
 	return `Connection successful: ${subjects.join(' and ')} ${verb}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
-async function testEventConsumer(data: ICredentialDataDecryptedObject): Promise<PartResult> {
-	try {
-		const target = amqpTargetFromCredential(data);
-		const connection = await openConnection(target, 'n8n INVERS credential test');
-		await connection.close().catch(() => undefined);
-		return { works: 'event consumer login' };
-	} catch (error) {
-		return { error: (error as Error).message };
-	}
-}
+/** The REST API client: a token, then one vehicle read. */
+export const apiClientPart: CredentialPart = {
+	label: 'REST API',
+	fields: 'the Client ID and Secret',
+	isFilled: (data) => String(data.clientId ?? '') !== '',
+	check: async (context, data, tokens) => await testApiClient(context, data, tokens),
+};
 
 async function testApiClient(
 	context: ICredentialTestFunctions,

@@ -11,6 +11,7 @@ import {
 	NODE24_HEADERS,
 	NODE_PACKAGE,
 } from './paths';
+import { track } from './processes';
 import type { HeartbeatOptions } from './progress';
 import { startHeartbeat } from './progress';
 
@@ -30,11 +31,15 @@ export function run(
 	},
 ): Promise<string> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, {
-			cwd: options.cwd,
-			env: options.env ?? cleanEnv(),
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = track(
+			spawn(command, args, {
+				cwd: options.cwd,
+				env: options.env ?? cleanEnv(),
+				stdio: ['ignore', 'pipe', 'pipe'],
+				// A group of its own: a stop ends npm's script shells and compilers with it.
+				detached: true,
+			}),
+		);
 		let output = '';
 		let fetched = 0;
 		const stopHeartbeat = options.heartbeat

@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import { node24Env, run } from './install';
 import { N8N_BIN, REPO_ROOT } from './paths';
+import { stopGroup, track } from './processes';
 import type { HeartbeatOptions } from './progress';
 import { startHeartbeat } from './progress';
 
@@ -33,6 +34,28 @@ export const OWNER = {
 	password: 'Invers-Sandbox-1',
 };
 
+/**
+ * n8n's features that call n8n's online services, off: the sandbox and the tests run on machines
+ * without internet access, where each call fails with a stack trace in n8n's log, and none of
+ * them concerns the INVERS nodes. Telemetry, version and "what's new" checks, templates,
+ * personalization and banners, the AI assistant, the verified community-node list and the MCP
+ * server registry (a module that refreshes its list from api.n8n.io on start).
+ */
+const OFFLINE: NodeJS.ProcessEnv = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
+	N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_AI_ENABLED: 'false',
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+};
+
 export function n8nEnv(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 	return node24Env({
 		N8N_USER_FOLDER: options.userFolder,
@@ -41,10 +64,7 @@ export function n8nEnv(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		N8N_HOST: '127.0.0.1',
 		N8N_RUNNERS_BROKER_PORT: String(options.runnerBrokerPort),
 		N8N_SECURE_COOKIE: 'false',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
+		...OFFLINE,
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		...options.env,
@@ -133,13 +153,15 @@ export async function startN8n(
 	readyTimeoutMs = 120_000,
 	startOptions: StartN8nOptions = {},
 ): Promise<RunningN8n> {
-	const child = spawn(N8N_BIN, command, {
-		cwd: options.userFolder,
-		env: n8nEnv(options),
-		stdio: ['ignore', 'pipe', 'pipe'],
-		// Its own process group, so that stopping it also stops n8n's task runner children.
-		detached: true,
-	});
+	const child = track(
+		spawn(N8N_BIN, command, {
+			cwd: options.userFolder,
+			env: n8nEnv(options),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			// Its own process group, so that stopping it also stops n8n's task runner children.
+			detached: true,
+		}),
+	);
 	let log = '';
 	const logFile = startOptions.logFile
 		? createWriteStream(startOptions.logFile, { flags: 'a' })
@@ -154,24 +176,7 @@ export async function startN8n(
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
 	const url = `http://127.0.0.1:${options.port}`;
-	const stop = async () => {
-		if (child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		try {
-			process.kill(-child.pid!, 'SIGTERM');
-		} catch {
-			return;
-		}
-		const killTimer = setTimeout(() => {
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				// Already gone.
-			}
-		}, 15_000);
-		await exited;
-		clearTimeout(killTimer);
-	};
+	const stop = async () => await stopGroup(child);
 	const started = Date.now();
 	const stopHeartbeat = startOptions.progressLabel
 		? startHeartbeat(startOptions.progressLabel, {

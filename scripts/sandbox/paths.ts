@@ -28,3 +28,10 @@ export const NODE24_HEADERS = path.join(
 );
 export const N8N_DIR = path.join(CACHE_DIR, `n8n-${N8N_VERSION}`);
 export const N8N_BIN = path.join(N8N_DIR, 'node_modules', '.bin', 'n8n');
+
+/**
+ * The sandbox's n8n user folder (database, settings, n8n.log, fleet id, webhook secret).
+ * INVERS_SANDBOX_DIR puts it elsewhere while n8n itself stays in the cache (the end-to-end test
+ * of `npm start` runs a sandbox of its own this way).
+ */
+export const SANDBOX_DIR = process.env.INVERS_SANDBOX_DIR ?? path.join(CACHE_DIR, 'sandbox');

@@ -415,8 +415,8 @@ describeE2e('the package in n8n 2.41', () => {
 			30_000,
 		);
 		const error = (report.execution as { error: Record<string, unknown> }).error;
-		expect(error.message).toBe(
-			'Conflicting vehicle state [item 3; batch stopped: 3 of 6 carried out, 2 not sent]',
+		expect(error.message).toMatch(
+			/^Command REQUEST_VEHICLE_STATE to vehicle \S+ was refused and not carried out \(INVERS answered 409: Injected fault: status 409\): send it again only once the vehicle's state allows it\. \[item 3; batch stopped: 3 of 6 carried out, 2 not sent\]$/,
 		);
 		const lines = String(error.description).split('\n');
 		expect(lines).toContainEqual(
@@ -426,7 +426,7 @@ describeE2e('the package in n8n 2.41', () => {
 		);
 		expect(lines).toContainEqual(
 			expect.stringMatching(
-				/^Failed, not carried out \(1\): item 3 vehicle \S+: REQUEST_VEHICLE_STATE: Conflicting vehicle state/,
+				/^Failed, not carried out \(1\): item 3: Command REQUEST_VEHICLE_STATE to vehicle \S+ was refused and not carried out /,
 			),
 		);
 		expect(lines).toContainEqual(expect.stringMatching(/^Not sent \(2\): items 4–5\./));

@@ -8,6 +8,7 @@
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import { brokerCloseConnections } from '../harness/triggerAmqp';
 import type { CountingTrigger } from './countingTrigger';
+import { COUNTING_WORKFLOW_ID } from './countingWorkflow';
 import { startCountingTrigger } from './countingTrigger';
 import { Receiver, describeE2e, queueConsumers, queueCounts, waitFor } from './harness';
 
@@ -33,8 +34,13 @@ describeE2e('the INVERS Trigger through n8n activation', () => {
 		await waitFor(() => trigger.received().length >= before + 8, 'some executions of the burst');
 		// Deliveries are in flight (running or finished but not yet acknowledged) when the cut comes.
 		expect((await queueCounts(trigger.queue)).unacked).toBeGreaterThan(0);
-		// The broker closes the trigger's connection (named after workflow and node), nothing else.
-		expect(await brokerCloseConnections((name) => name.startsWith('n8n workflow '))).toBe(1);
+		// The broker closes the trigger's connection (named after workflow and node), nothing else:
+		// not another n8n's on this broker either.
+		expect(
+			await brokerCloseConnections((name) =>
+				name.startsWith(`n8n workflow ${COUNTING_WORKFLOW_ID} /`),
+			),
+		).toBe(1);
 		await trigger.publish(10, 'after-cut');
 		await waitFor(
 			async () => (await queueConsumers(trigger.queue)) > 0,

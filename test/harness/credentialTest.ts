@@ -6,7 +6,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { inversOneApiConnectionTest } from '../../nodes/shared/credentialTest';
+import { inversOneApiConnectionTest } from '../../nodes/credentialTest';
 
 /**
  * Runs the credential's test as n8n's "Test" button does: in n8n-core's CredentialTestContext,

@@ -6,7 +6,7 @@ import type {
 	INodeTypes,
 	IVersionedNodeType,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, VersionedNodeType } from 'n8n-workflow';
 
 import { InversVehicleCommands } from '../../nodes/InversVehicleCommands/InversVehicleCommands.node';
 import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
@@ -35,14 +35,14 @@ class TestItems implements INodeType {
 
 export const PACKAGE = 'n8n-nodes-invers-oneapi';
 
-const registry: Record<string, INodeType> = {
+const registry: Record<string, INodeType | IVersionedNodeType> = {
 	'test.items': new TestItems(),
 	[`${PACKAGE}.inversVehicleManagement`]: new InversVehicleManagement(),
 	[`${PACKAGE}.inversVehicleLifecycle`]: new InversVehicleLifecycle(),
 	[`${PACKAGE}.inversVehicleCommands`]: new InversVehicleCommands(),
 };
 
-export function registerNodeType(type: string, node: INodeType): void {
+export function registerNodeType(type: string, node: INodeType | IVersionedNodeType): void {
 	registry[type] = node;
 }
 
@@ -52,10 +52,11 @@ export const nodeTypes: INodeTypes = {
 		if (!node) throw new Error(`Unknown node type ${type}`);
 		return node;
 	},
-	getByNameAndVersion(type: string): INodeType {
+	getByNameAndVersion(type: string, version?: number): INodeType {
 		const node = registry[type];
 		if (!node) throw new Error(`Unknown node type ${type}`);
-		return node;
+		// A node with versions of its own (INVERS Vehicle Commands) is asked for the saved one.
+		return node instanceof VersionedNodeType ? node.getNodeType(version) : (node as INodeType);
 	},
 	getKnownTypes() {
 		return {};

@@ -3,6 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { TOKEN_PATH } from '../../nodes/shared/contract';
+import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
+import { forgetAcceptedPageSizes } from '../../nodes/shared/transport/pageSize';
 import { TestCredentials } from './workflowRunner';
 
 const TOKEN_PATHNAME = TOKEN_PATH.split('?')[0];
@@ -88,4 +90,25 @@ export class ScriptedApi {
 	async close(): Promise<void> {
 		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
 	}
+}
+
+/**
+ * A fresh scripted API for each test of the file, closed afterwards, with the transport's
+ * process-wide memories (tokens, learned page sizes) cleared so no test sees another's.
+ */
+export function useScriptedApi(): () => ScriptedApi {
+	let api: ScriptedApi | undefined;
+	beforeEach(async () => {
+		api = await new ScriptedApi().start();
+	});
+	afterEach(async () => {
+		await api?.close();
+		api = undefined;
+		clearAccessTokenCache();
+		forgetAcceptedPageSizes();
+	});
+	return () => {
+		if (!api) throw new Error('The scripted API exists only inside a test');
+		return api;
+	};
 }

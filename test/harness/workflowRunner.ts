@@ -24,6 +24,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** "Continue (using error output)": failed items go to a second output, `errorItems`. */
 	errorOutput?: boolean;
+	/** The node's version, as a saved workflow records it; the node's default version if absent. */
+	typeVersion?: number;
 }
 
 export interface NodeRunResult {
@@ -53,11 +55,13 @@ export class TestCredentials {
 	}
 }
 
-/**
- * Runs `Test Items → node` through n8n-core's real execution engine (WorkflowExecute): parameters
- * are resolved and validated, expressions evaluated, credentials fetched through the helper and
- * HTTP requests sent by n8n's own request helpers.
- */
+/** The version the editor gives a node it adds: `defaultVersion`, else the highest. */
+function defaultVersionOf(type: string): number {
+	const { description } = nodeTypes.getByNameAndVersion(type);
+	const versions = Array.isArray(description.version) ? description.version : [description.version];
+	return description.defaultVersion ?? Math.max(...versions);
+}
+
 /**
  * The workflow `Test Items → node under test` with the additional data n8n's engine needs;
  * shared by runNode and the load-options context.
@@ -66,7 +70,12 @@ export function buildWorkflow(
 	nodeType: string,
 	parameters: INodeParameters,
 	credentials: TestCredentials,
-	options: { items?: IDataObject[]; continueOnFail?: boolean; errorOutput?: boolean } = {},
+	options: {
+		items?: IDataObject[];
+		continueOnFail?: boolean;
+		errorOutput?: boolean;
+		typeVersion?: number;
+	} = {},
 ) {
 	const nodeName = 'Node Under Test';
 	const nodes: INode[] = [
@@ -82,7 +91,8 @@ export function buildWorkflow(
 			id: 'under-test',
 			name: nodeName,
 			type: `${PACKAGE}.${nodeType}`,
-			typeVersion: 1,
+			// A node added in the editor gets the node's default version.
+			typeVersion: options.typeVersion ?? defaultVersionOf(`${PACKAGE}.${nodeType}`),
 			position: [200, 0],
 			parameters,
 			credentials: { inversOneApi: { id: '1', name: 'INVERS test' } },

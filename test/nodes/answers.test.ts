@@ -20,6 +20,8 @@ function run(node: string, parameters: IDataObject) {
 		node,
 		parameters: parameters as INodeParameters,
 		credentials: simulatorCredentials(sim()),
+		// The commands here are version 1's Send Command (sendCommandParameters).
+		typeVersion: node === 'inversVehicleCommands' ? 1 : undefined,
 	});
 }
 
@@ -28,22 +30,22 @@ const ODD_ANSWERS: Array<[string, Partial<FaultRule>, RegExp]> = [
 	[
 		'an HTML page',
 		{ status: 200, body: PROXY_PAGE, contentType: 'text/html' },
-		/^The INVERS OneAPI answered HTTP 200 \(text\/html\) with a web page instead of /,
+		/INVERS answered HTTP 200 \(text\/html\) with a web page instead of /,
 	],
 	[
 		'an empty body',
 		{ status: 200, body: '', contentType: 'application/json' },
-		/^The INVERS OneAPI answered HTTP 200 \(application\/json\) with an empty body instead of /,
+		/INVERS answered HTTP 200 \(application\/json\) with an empty body instead of /,
 	],
 	[
 		'a JSON string',
 		{ status: 200, body: '"ok"', contentType: 'application/json' },
-		/^The INVERS OneAPI answered HTTP 200 \(application\/json\) with text instead of /,
+		/INVERS answered HTTP 200 \(application\/json\) with text instead of /,
 	],
 	[
 		'plain text without a content type',
 		{ status: 200, body: 'OK' },
-		/^The INVERS OneAPI answered HTTP 200 \(no content type\) with text instead of /,
+		/INVERS answered HTTP 200 \(no content type\) with text instead of /,
 	],
 ];
 
@@ -55,7 +57,7 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 			management('get', { vehicle: vehicleById(sim().vehicleIds()[0]) }),
 		);
 		expect(items).toEqual([]);
-		expect(error?.message).toMatch(message);
+		expect(error?.message).toMatch(new RegExp(`^Reading vehicle \\S+ failed \\(${message.source}`));
 		expect(error?.message).toContain('instead of the JSON object it sends');
 		expect(error?.description).toMatch(/^GET \/vehicles\/\S+: nothing of this answer was used/);
 		expect(error?.description).toContain('Base URL');
@@ -66,7 +68,7 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 		[
 			'a JSON object without items',
 			{ status: 200, body: '{"vehicles":[]}', contentType: 'application/json' },
-			/with a JSON object without "items" instead of a list of items$/,
+			/with a JSON object without "items" instead of a list of items\)/,
 		] as [string, Partial<FaultRule>, RegExp],
 	])('Get Many, a page answered with %s (not an empty list)', async (_, fault, message) => {
 		sim().faults.add({ kind: 'body', method: 'GET', path: '^/vehicles$', ...fault });
@@ -108,7 +110,11 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 			sendCommandParameters(id, 'LOCK_CENTRAL_LOCK') as IDataObject,
 		);
 		expect(items).toEqual([]);
-		expect(error?.message).toMatch(/answered HTTP 200 .* with a web page instead of/);
+		expect(error?.message).toMatch(
+			new RegExp(
+				`^Command LOCK_CENTRAL_LOCK to vehicle ${id} was accepted and has probably taken effect, but its answer is unreadable \\(INVERS answered HTTP 200 .* with a web page instead of .*\\): check the vehicle's latest state before sending it again\\.$`,
+			),
+		);
 		expect(error?.description).toContain(
 			'The command was accepted (HTTP 200), so it has probably been carried out: check the latest vehicle state before sending it again.',
 		);
@@ -128,7 +134,9 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 			unitPassword: 'unit-secret',
 		});
 		expect(items).toEqual([]);
-		expect(error?.message).toMatch(/answered HTTP 201 \(no content type\) with an empty body/);
+		expect(error?.message).toMatch(
+			/^Adding telematics unit NIU-20001 \(NIU\) .* was accepted and has probably taken effect, .*\(INVERS answered HTTP 201 \(no content type\) with an empty body .*\): look the vehicle up/,
+		);
 		expect(error?.description).toContain('may have taken effect: look the vehicle up');
 	});
 
@@ -146,7 +154,11 @@ describe('a 2xx whose body is not what the operation reads is a clear error, nev
 		sim().faults.add({ kind: 'html', status: 200, method: 'DELETE' });
 		const failed = await remove(second);
 		expect(failed.items).toEqual([]);
-		expect(failed.error?.message).toMatch(/answered HTTP 200 .* with a web page/);
+		expect(failed.error?.message).toMatch(
+			new RegExp(
+				`^Removing vehicle ${second} was accepted .*answered HTTP 200 .* with a web page.*: check whether the vehicle is still in the fleet`,
+			),
+		);
 	});
 
 	test('Get Available Vehicle Models, the model dropdown and the vehicle search', async () => {
@@ -241,7 +253,9 @@ describe('not found names what was asked for', () => {
 			'inversVehicleManagement',
 			management(operation, { vehicle: vehicleById('GONE42'), ...extra }),
 		);
-		expect(error?.message).toBe('Resource not found: vehicle GONE42');
+		expect(error?.message).toBe(
+			`Vehicle GONE42 was not found in this fleet${operation === 'update' ? ', so nothing changed' : ''} (INVERS answered 404): check the vehicle ID (a short code such as JQ7RP; a licence plate, VIN or name is not an ID); a removed vehicle stays archived for 90 days and is not found.`,
+		);
 		expect(error?.httpCode).toBe('404');
 	});
 
@@ -250,7 +264,9 @@ describe('not found names what was asked for', () => {
 			'inversVehicleCommands',
 			sendCommandParameters('GONE43', 'LOCK_CENTRAL_LOCK') as IDataObject,
 		);
-		expect(error?.message).toBe('Resource not found: vehicle GONE43');
+		expect(error?.message).toMatch(
+			/^Vehicle GONE43 was not found in this fleet, so command LOCK_CENTRAL_LOCK was not carried out \(INVERS answered 404\): check the vehicle ID/,
+		);
 	});
 
 	test('Remove of an unknown vehicle', async () => {
@@ -259,7 +275,9 @@ describe('not found names what was asked for', () => {
 			operation: 'remove',
 			vehicle: vehicleById('GONE44'),
 		});
-		expect(error?.message).toBe('Resource not found: vehicle GONE44');
+		expect(error?.message).toMatch(
+			/^Vehicle GONE44 was not found in this fleet, so nothing changed \(INVERS answered 404\): check the vehicle ID/,
+		);
 	});
 
 	test('Add with an unknown telematics unit names the unit', async () => {
@@ -273,7 +291,7 @@ describe('not found names what was asked for', () => {
 			unitPassword: 'unit-secret',
 		});
 		expect(error?.message).toMatch(
-			/^Referenced resource not found: telematics unit NIU-99999 \(NIU\)/,
+			/^Adding telematics unit NIU-99999 \(NIU\) with vehicle model \S+ was refused; nothing changed \(INVERS answered 400: telematics_unit_id: .*\): check the telematics unit ID/,
 		);
 	});
 });

@@ -124,7 +124,7 @@ describe('a failing command stops the batch, and the error tells every item', ()
 		expect(ids.map((id) => commandsFor(sim(), id).length)).toEqual([0, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
 
 		expect(error?.message).toBe(
-			'Conflicting vehicle state [item 0; batch stopped: 2 of 10 carried out, 7 not sent]',
+			`Command DRAW_ATTENTION to vehicle ${ids[0]} was refused and not carried out (INVERS answered 409: The vehicle is moving): send it again only once the vehicle's state allows it. [item 0; batch stopped: 2 of 10 carried out, 7 not sent]`,
 		);
 		expect(error?.context?.itemIndex).toBe(0);
 		const lines = error!.description!.split('\n');
@@ -138,7 +138,7 @@ describe('a failing command stops the batch, and the error tells every item', ()
 		expect(lines).toContainEqual(
 			expect.stringMatching(
 				new RegExp(
-					`^Failed, not carried out \\(1\\): item 0 vehicle ${ids[0]}: DRAW_ATTENTION: Conflicting vehicle state \\(flow ID [0-9a-f-]{36}\\)\\.$`,
+					`^Failed, not carried out \\(1\\): item 0: Command DRAW_ATTENTION to vehicle ${ids[0]} was refused and not carried out \\(INVERS answered 409: The vehicle is moving\\): send it again only once the vehicle's state allows it \\(flow ID [0-9a-f-]{36}\\)\\.$`,
 				),
 			),
 		);
@@ -191,7 +191,7 @@ describe('a failing command stops the batch, and the error tells every item', ()
 			1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
 		]);
 		expect(error?.message).toBe(
-			'The command was sent, but no answer came back: it may or may not have reached the vehicle [item 3; batch stopped: 5 of 12 carried out, 1 may or may not have been, 6 not sent]',
+			`Command DRAW_ATTENTION to vehicle ${ids[3]} may or may not have been carried out (it was sent, but no answer came back): check the vehicle's latest state before sending it again. [item 3; batch stopped: 5 of 12 carried out, 1 may or may not have been, 6 not sent]`,
 		);
 		const lines = error!.description!.split('\n');
 		expect(lines).toContainEqual(
@@ -202,7 +202,7 @@ describe('a failing command stops the batch, and the error tells every item', ()
 		expect(lines).toContainEqual(
 			expect.stringMatching(
 				new RegExp(
-					`^May or may not have been carried out \\(1\\): item 3 vehicle ${ids[3]}: DRAW_ATTENTION: The command was sent, but no answer came back.*Check each vehicle's latest state`,
+					`^May or may not have been carried out \\(1\\): item 3: Command DRAW_ATTENTION to vehicle ${ids[3]} may or may not have been carried out \\(it was sent, but no answer came back\\).*\\. Check each vehicle's latest state`,
 				),
 			),
 		);
@@ -274,7 +274,11 @@ describe('Continue On Fail: each item keeps its own result or error item, in inp
 		expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
 		expect(items[0].json).toMatchObject({ vehicle_id: car1, command: 'UNLOCK_CENTRAL_LOCK' });
 		expect(items[1].json).toMatchObject({
-			error: 'Command not supported',
+			error: expect.stringMatching(
+				new RegExp(
+					`^Command UNLOCK_CENTRAL_LOCK to vehicle ${moped} was refused and not carried out `,
+				),
+			),
 			details: {
 				vehicle_id: moped,
 				command: 'UNLOCK_CENTRAL_LOCK',
@@ -301,6 +305,7 @@ describe('Continue On Fail: each item keeps its own result or error item, in inp
 		const { car1, car2, moped, ids } = mixedBatch();
 		const { items, errorItems, error } = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters('={{ $json.id }}', 'UNLOCK_CENTRAL_LOCK'),
 			credentials: simulatorCredentials(sim()),
 			items: ids.map((id) => ({ id })),
@@ -313,7 +318,11 @@ describe('Continue On Fail: each item keeps its own result or error item, in inp
 		]);
 		expect(errorItems.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 3 }]);
 		expect(errorItems[0].json).toMatchObject({
-			error: 'Command not supported',
+			error: expect.stringMatching(
+				new RegExp(
+					`^Command UNLOCK_CENTRAL_LOCK to vehicle ${moped} was refused and not carried out `,
+				),
+			),
 			details: { vehicle_id: moped, command: 'UNLOCK_CENTRAL_LOCK', outcome: 'failed' },
 		});
 		expect(errorItems[1].json).toMatchObject({
@@ -352,7 +361,7 @@ describe('the chosen command stays visible', () => {
 			parameters: { resource: 'vehicle', operation: 'sendCommand', ...parameters },
 		};
 		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-		const expression = new InversVehicleCommands().description.subtitle!;
+		const expression = new InversVehicleCommands().nodeVersions[1].description.subtitle!;
 		return workflow.expression.getSimpleParameterValue(node, expression, 'internal', {});
 	}
 

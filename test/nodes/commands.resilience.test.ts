@@ -27,6 +27,7 @@ async function sendOnce(skip: number, options: IDataObject = {}) {
 	const result = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION', options));
 	return {
 		...result,
+		id,
 		requests: requestsTo(sim(), COMMAND_ROUTE) - requests,
 		executed: commandsFor(sim(), id).length - executed,
 	};
@@ -41,10 +42,14 @@ describe('a command is never sent twice', () => {
 			status: 500,
 			executeBeforeFault: true,
 		});
-		const { error, requests, executed } = await sendOnce(0);
+		const { error, requests, executed, id } = await sendOnce(0);
 		expect(requests).toBe(1);
 		expect(executed).toBe(1);
 		expect(error?.httpCode).toBe('500');
+		// The message alone says it may have run and what to do: an AI agent is told nothing else.
+		expect(error?.message).toBe(
+			`Command DRAW_ATTENTION to vehicle ${id} may or may not have been carried out (INVERS answered 500: internal server error): check the vehicle's latest state before sending it again.`,
+		);
 		expect(error?.description).toContain('the command may or may not have been carried out');
 	});
 
@@ -69,11 +74,11 @@ describe('a command is never sent twice', () => {
 			kind: 'drop',
 			executeBeforeFault: true,
 		});
-		const { error, requests, executed } = await sendOnce(2);
+		const { error, requests, executed, id } = await sendOnce(2);
 		expect(requests).toBe(1);
 		expect(executed).toBe(1);
 		expect(error?.message).toBe(
-			'The command was sent, but no answer came back: it may or may not have reached the vehicle',
+			`Command DRAW_ATTENTION to vehicle ${id} may or may not have been carried out (it was sent, but no answer came back): check the vehicle's latest state before sending it again.`,
 		);
 		expect(error?.description).toContain('never resent automatically');
 	});
@@ -82,7 +87,9 @@ describe('a command is never sent twice', () => {
 		sim().faults.add({ method: 'POST', path: COMMAND_PATH, kind: 'slow', delayMs: 2500 });
 		const { error, requests } = await sendOnce(3, { timeout: 1 });
 		expect(requests).toBe(1);
-		expect(error?.message).toContain('it may or may not have reached the vehicle');
+		expect(error?.message).toContain(
+			'may or may not have been carried out (it was sent, but no answer came back in time)',
+		);
 	});
 });
 

@@ -67,7 +67,9 @@ describe('Send Command: every command of the contract', () => {
 		expect(viaOther.items[0].json.command).toBe('DRAW_ATTENTION');
 		// An unknown capability goes out as its kebab-case path segment; INVERS decides.
 		const unknown = await runCommands(sim(), sendCommandParameters(id, '={{ "HONK_HORN" }}'));
-		expect(unknown.error?.message).toBe('Command not supported');
+		expect(unknown.error?.message).toBe(
+			`Command HONK_HORN to vehicle ${id} was refused and not carried out (INVERS answered 409: the vehicle does not support this command): use a command the vehicle supports (Vehicle Management → Get Capabilities lists them).`,
+		);
 		expect(unknown.error?.description).toContain('HONK_HORN');
 		const bad = await runCommands(
 			sim(),
@@ -78,6 +80,7 @@ describe('Send Command: every command of the contract', () => {
 		expect(empty.error?.message).toBe(
 			'The field "Command Name" is empty: choose a command or enter its name',
 		);
+		expect(bad.error?.message).toContain('nothing was sent');
 	});
 
 	test('Simplify off: only the raw state', async () => {
@@ -92,7 +95,9 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 	test('409 command not supported', async () => {
 		const id = vehicleWithout(sim(), 'UNLOCK_TOP_CASE');
 		const { error } = await runCommands(sim(), sendCommandParameters(id, 'UNLOCK_TOP_CASE'));
-		expect(error?.message).toBe('Command not supported');
+		expect(error?.message).toBe(
+			`Command UNLOCK_TOP_CASE to vehicle ${id} was refused and not carried out (INVERS answered 409: the vehicle does not support this command): use a command the vehicle supports (Vehicle Management → Get Capabilities lists them).`,
+		);
 		expect(error?.httpCode).toBe('409');
 		expect(error?.description).toContain('lacks this command capability');
 		expect(error?.description).toContain('Check Capability First');
@@ -104,7 +109,10 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		sim().setVehicleState(id, { ignition: 'ON' });
 		const sent = commandsFor(sim(), id).length;
 		const { error } = await runCommands(sim(), sendCommandParameters(id, 'LOCK_CENTRAL_LOCK'));
-		expect(error?.message).toBe('Conflicting vehicle state');
+		// INVERS's reason (here: the ignition is on) is in the message: an AI agent gets nothing else.
+		expect(error?.message).toBe(
+			`Command LOCK_CENTRAL_LOCK to vehicle ${id} was refused and not carried out (INVERS answered 409: Vehicle '${id}' cannot LOCK_CENTRAL_LOCK while its ignition is ON): send it again only once the vehicle's state allows it.`,
+		);
 		expect(error?.description).toContain('Try again once the state has changed');
 		expect(commandsFor(sim(), id).length).toBe(sent);
 	});
@@ -113,7 +121,9 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		const [id] = readyVehicles(sim(), 'DRAW_ATTENTION', 1, 1);
 		sim().setVehicleFlags(id, { sharedWithPartner: true });
 		const { error } = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
-		expect(error?.message).toBe('Vehicle shared with partner');
+		expect(error?.message).toBe(
+			`Command DRAW_ATTENTION to vehicle ${id} was refused and not carried out (INVERS answered 409: the vehicle is lent to a partner fleet right now): send it again once the vehicle is back in this fleet.`,
+		);
 		expect(error?.description).toContain('lent to a partner fleet');
 		sim().setVehicleFlags(id, { sharedWithPartner: false });
 	});
@@ -122,7 +132,9 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		const [id] = readyVehicles(sim(), 'DRAW_ATTENTION', 1, 2);
 		sim().setVehicleFlags(id, { setupStatus: 'PENDING' });
 		const { error } = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
-		expect(error?.message).toBe('Conflicting setup status');
+		expect(error?.message).toBe(
+			`Command DRAW_ATTENTION to vehicle ${id} was refused and not carried out (INVERS answered 409: the vehicle's setup has not finished or failed): wait until the vehicle's setup status is SUCCEEDED, then send it again.`,
+		);
 		expect(error?.description).toContain('wait until its setup status is SUCCEEDED');
 		sim().setVehicleFlags(id, { setupStatus: 'SUCCEEDED' });
 	});
@@ -132,7 +144,9 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		sim().setVehicleFlags(id, { lifeStatus: 'OFFLINE' });
 		const before = requestsTo(sim(), COMMAND_ROUTE);
 		const { error } = await runCommands(sim(), sendCommandParameters(id, 'UNLOCK_CENTRAL_LOCK'));
-		expect(error?.message).toBe('Telematics unit error');
+		expect(error?.message).toBe(
+			`Command UNLOCK_CENTRAL_LOCK to vehicle ${id} may or may not have been carried out (INVERS answered 500: the vehicle's telematics unit failed or did not answer, perhaps offline or without coverage): check the vehicle's latest state before sending it again.`,
+		);
 		expect(error?.httpCode).toBe('500');
 		expect(error?.description).toContain('check the latest vehicle state before sending it again');
 		expect(requestsTo(sim(), COMMAND_ROUTE) - before).toBe(1);
@@ -144,6 +158,7 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		const { simulatorCredentials } = await import('../harness/simulatorFixture');
 		const { error } = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters(id, 'DRAW_ATTENTION'),
 			credentials: simulatorCredentials(sim(), 'nocommands#client', 'nocommands-secret'),
 		});
@@ -169,7 +184,11 @@ describe('Send Command: what INVERS refuses, and what to do about it', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.command).toBe('DRAW_ATTENTION');
 		expect(items[1].json).toMatchObject({
-			error: 'Command not supported',
+			error: expect.stringMatching(
+				new RegExp(
+					`^Command UNLOCK_CENTRAL_LOCK to vehicle ${moped} was refused and not carried out `,
+				),
+			),
 			details: { problemType: problemTypes.commandNotSupported },
 		});
 		expect(items[2].json).toMatchObject({ vehicle_id: car, command: 'UNLOCK_CENTRAL_LOCK' });
@@ -185,10 +204,10 @@ describe('Send Command: Check Capability First', () => {
 			sim(),
 			sendCommandParameters(id, 'UNLOCK_CENTRAL_LOCK', { checkCapability: 'fail' }),
 		);
+		// What it supports is in the message: an AI agent can choose another command from it.
 		expect(error?.message).toBe(
-			`Vehicle ${id} does not support the command UNLOCK_CENTRAL_LOCK; nothing was sent to it`,
+			`Vehicle ${id} does not support the command UNLOCK_CENTRAL_LOCK; nothing was sent to it: it supports ${sim().getVehicle(id)!.capabilities.commands.join(', ')}`,
 		);
-		expect(error?.description).toContain('It supports: ');
 		expect(sim().stats.commandsReceived.length).toBe(sent);
 		expect(requestsTo(sim(), COMMAND_ROUTE)).toBe(posts);
 	});

@@ -8,7 +8,10 @@ import { runNode } from '../harness/workflowRunner';
 export const COMMAND_ROUTE = 'POST /vehicles/:id/commands/:command';
 export const GET_VEHICLE_ROUTE = 'GET /vehicles/:id';
 
-/** Parameters of Send Command for one vehicle (or, with an expression, for each item's `id`). */
+/**
+ * Parameters of version 1's Send Command for one vehicle (or, with an expression, for each item's
+ * `id`); run them with `typeVersion: 1` (runCommands does).
+ */
 export function sendCommandParameters(
 	vehicle: string,
 	command: string,
@@ -33,6 +36,8 @@ export function runCommands(
 ) {
 	return runNode({
 		node: 'inversVehicleCommands',
+		// Send Command with its Command dropdown is version 1, as workflows saved with it have it.
+		typeVersion: 1,
 		parameters,
 		credentials: simulatorCredentials(sim),
 		items,

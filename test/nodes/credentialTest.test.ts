@@ -1,3 +1,12 @@
+import type { INodeType } from 'n8n-workflow';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { inversOneApiConnectionTest } from '../../nodes/credentialTest';
+import { InversTrigger } from '../../nodes/InversTrigger/InversTrigger.node';
+import { InversVehicleCommands } from '../../nodes/InversVehicleCommands/InversVehicleCommands.node';
+import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
+import { InversVehicleManagement } from '../../nodes/InversVehicleManagement/InversVehicleManagement.node';
 import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
 import { runCredentialTest } from '../harness/credentialTest';
 import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
@@ -32,6 +41,7 @@ describe('credential test of the API client', () => {
 		// And it does what it is for: a command goes through with the same credential.
 		const { error, items } = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters(sim().vehicleIds()[0], 'DRAW_ATTENTION'),
 			credentials: simulatorCredentials(sim(), 'commands#client', 'commands-secret'),
 		});
@@ -52,5 +62,48 @@ describe('credential test of the API client', () => {
 		expect(result.message).toMatch(
 			/^REST API: http:\/\/127\.0\.0\.1:\d+ answered the vehicle list with HTTP 200 \(text\/html; charset=utf-8\) that is not the OneAPI's JSON: check the Base URL/,
 		);
+	});
+});
+
+describe('one credential test, four nodes', () => {
+	it('every node tests the credential with the same function, which n8n may take from any of them', () => {
+		const nodes = [
+			new InversVehicleManagement(),
+			new InversVehicleLifecycle(),
+			new InversVehicleCommands(),
+			new InversTrigger(),
+		];
+		// A versioned node tests the credential through each of its versions.
+		const versions = nodes.flatMap((node): INodeType[] =>
+			'nodeVersions' in node ? Object.values(node.nodeVersions) : [node],
+		);
+		expect(versions).toHaveLength(5);
+		for (const node of versions) {
+			expect(node.description.credentials).toEqual([
+				expect.objectContaining({ name: 'inversOneApi', testedBy: 'inversOneApiConnectionTest' }),
+			]);
+			expect(node.methods?.credentialTest?.inversOneApiConnectionTest).toBe(
+				inversOneApiConnectionTest,
+			);
+		}
+	});
+
+	it("the shared modules import nothing from a node's folder (the AMQP check lives with the trigger)", () => {
+		const shared = path.join(__dirname, '..', '..', 'nodes', 'shared');
+		const offending: string[] = [];
+		const visit = (dir: string) => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const file = path.join(dir, entry.name);
+				if (entry.isDirectory()) visit(file);
+				else if (file.endsWith('.ts')) {
+					const source = readFileSync(file, 'utf8');
+					for (const match of source.matchAll(/from\s+'([^']*\/Invers[A-Za-z]+\/[^']*)'/g)) {
+						offending.push(`${path.relative(shared, file)}: ${match[1]}`);
+					}
+				}
+			}
+		};
+		visit(shared);
+		expect(offending).toEqual([]);
 	});
 });

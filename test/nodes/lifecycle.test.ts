@@ -3,7 +3,8 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { InversVehicleLifecycle } from '../../nodes/InversVehicleLifecycle/InversVehicleLifecycle.node';
-import { problemTypes, SETUP_STATUS_FIELD } from '../../nodes/shared/contract';
+import { problemTypes } from '../../nodes/shared/contract';
+import { SETUP_STATUS_FIELD } from '../../simulator/apiNames';
 import { vehicleById } from '../harness/params';
 import { simulatorCredentials, useSimulator } from '../harness/simulatorFixture';
 import { buildWorkflow, runNode } from '../harness/workflowRunner';
@@ -52,9 +53,9 @@ function niuParameters(overrides: IDataObject = {}): IDataObject {
 }
 
 /** The parameters the editor shows (and n8n keeps) for these values of the Add operation. */
-function shownAddParameters(shownFor: IDataObject): string[] {
+function shownAddParameters(shownFor: IDataObject, typeVersion = 2): string[] {
 	const description = new InversVehicleLifecycle().description;
-	const node = { parameters: {} } as INode;
+	const node = { parameters: {}, typeVersion } as INode;
 	const values = NodeHelpers.getNodeParameters(
 		description.properties,
 		{ resource: 'vehicle', operation: 'add', ...shownFor } as INodeParameters,
@@ -104,7 +105,9 @@ describe('Add Vehicle', () => {
 
 		// Until setup has finished the vehicle refuses commands, with a hint to wait.
 		const early = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
-		expect(early.error?.message).toBe('Conflicting setup status');
+		expect(early.error?.message).toContain(
+			"refused and not carried out (INVERS answered 409: the vehicle's setup has not finished or failed): wait until the vehicle's setup status is SUCCEEDED",
+		);
 
 		await until(() => sim().getVehicle(id)?.[SETUP_STATUS_FIELD] === 'SUCCEEDED');
 		const later = await runCommands(sim(), sendCommandParameters(id, 'DRAW_ATTENTION'));
@@ -159,6 +162,77 @@ describe('Add Vehicle', () => {
 		expect(shownAddParameters({ telematicsBrand: '={{ $json.brand }}' })).toContain(
 			'unitCredentials',
 		);
+	});
+
+	describe('version 1 (saved before "Unit Credentials" existed)', () => {
+		const addV1 = (parameters: IDataObject) =>
+			runNode({
+				node: 'inversVehicleLifecycle',
+				parameters: { resource: 'vehicle', operation: 'add', ...parameters } as INodeParameters,
+				credentials: simulatorCredentials(sim()),
+				typeVersion: 1,
+			});
+
+		test('the editor shows both credential fields and no selector', () => {
+			const oem = shownAddParameters({ telematicsBrand: 'NIU' }, 1);
+			expect(oem).toEqual(
+				expect.arrayContaining(['accessNotice', 'credentialsId', 'unitPassword']),
+			);
+			expect(oem).not.toContain('unitCredentials');
+			expect(shownAddParameters({ telematicsBrand: 'NIU' }, 2)).not.toContain('accessNotice');
+			expect(shownAddParameters({ telematicsBrand: 'CLOUDBOXX' }, 1)).not.toContain('unitPassword');
+		});
+
+		test('a workflow with only the unit password set adds the unit with its password', async () => {
+			// Saved with version 1: no unitCredentials, whose version-2 default is the stored OEM
+			// credentials. The simulator refuses an NIU unit without exactly one credential.
+			const { items, error } = await addV1(
+				niuParameters({ telematicsUnitId: 'NIU-20030', unitPassword: 'unit-secret' }),
+			);
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ telematics_unit: { id: 'NIU-20030', brand: 'NIU' } });
+			expect(JSON.stringify(items[0].json)).not.toContain('unit-secret');
+		});
+
+		test('a workflow with only the OEM credentials ID set adds the unit with it', async () => {
+			const { items, error } = await addV1(
+				niuParameters({ telematicsUnitId: 'NIU-20031', credentialsId: 'oem-credentials-1' }),
+			);
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ telematics_unit: { id: 'NIU-20031' } });
+		});
+
+		test.each([
+			[
+				'neither',
+				{},
+				'Neither "OEM Credentials ID" nor "Unit Password" is set: a NIU unit needs exactly one of them',
+			],
+			[
+				'both',
+				{ credentialsId: 'oem-1', unitPassword: 'pw' },
+				'Both "OEM Credentials ID" and "Unit Password" are set: fill in only one of them',
+			],
+		])(
+			'%s of the two set: an error naming both fields, nothing sent',
+			async (_case, set, message) => {
+				const before = requestsTo(sim(), ADD_ROUTE);
+				const { error } = await addV1(niuParameters({ telematicsUnitId: 'NIU-20032', ...set }));
+				expect(error?.message).toBe(message);
+				expect(error?.description).toContain(
+					'fill in exactly one of "OEM Credentials ID" and "Unit Password"',
+				);
+				expect(requestsTo(sim(), ADD_ROUTE)).toBe(before);
+			},
+		);
+
+		test('a CloudBoxx unit saved with a credential is added without it (the editor hides it)', async () => {
+			const { items, error } = await addV1(
+				addParameters({ telematicsUnitId: 'CBX-10031', credentialsId: 'oem-1' }),
+			);
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ telematics_unit: { id: 'CBX-10031' } });
+		});
 	});
 
 	test('a CloudBoxx unit is added without credentials, also when the brand comes by expression', async () => {
@@ -237,8 +311,11 @@ describe('Add Vehicle', () => {
 		async (_case, overrides, field) => {
 			const parameters = addParameters(overrides);
 			const { error } = await lifecycle('vehicle', 'add', parameters);
-			expect(error?.message).toBe(
-				`Referenced resource not found: telematics unit ${String(parameters.telematicsUnitId)} (CLOUDBOXX) with vehicle model ${String(parameters.vehicleModelId)}`,
+			// Names what was asked for, quotes INVERS's reason, says nothing changed and what to check.
+			expect(error?.message).toMatch(
+				new RegExp(
+					`^Adding telematics unit ${String(parameters.telematicsUnitId)} \\(CLOUDBOXX\\) with vehicle model ${String(parameters.vehicleModelId)} was refused; nothing changed \\(INVERS answered 400: ${field}: .*\\): check the telematics unit ID, the vehicle model ID and the OEM credentials ID\\.$`,
+				),
 			);
 			expect(error?.httpCode).toBe('400');
 			expect(error?.description).toContain(field);
@@ -274,12 +351,14 @@ describe('Add Vehicle', () => {
 		expect(items[1].json.error).toContain('The field "VIN" holds "NOT-A-VIN"');
 		expect(items[2].json).toMatchObject({
 			error: expect.stringMatching(
-				/^Referenced resource not found: telematics unit CBX-99999999 \(CLOUDBOXX\)/,
+				/^Adding telematics unit CBX-99999999 \(CLOUDBOXX\) with vehicle model \S+ was refused; nothing changed /,
 			),
 			details: { problemType: problemTypes.referencedResourceNotFound },
 		});
 		expect(items[3].json).toMatchObject({
-			error: 'Validation error',
+			error: expect.stringMatching(
+				/^Adding telematics unit CBX-10101 \(CLOUDBOXX\) .* was refused; nothing changed \(INVERS answered 400: telematics_unit_id: unit 'CBX-10101' is already used by vehicle /,
+			),
 			details: { problemType: problemTypes.validationError },
 		});
 		expect((items[3].json.details as { description: string }).description).toContain(
@@ -403,7 +482,9 @@ describe('Vehicle models', () => {
 		const { error } = await lifecycle('vehicleModel', 'getMany', {
 			telematicsBrand: '={{ "ACME" }}',
 		});
-		expect(error?.message).toBe('INVERS knows no telematics brand "ACME"');
+		expect(error?.message).toBe(
+			'INVERS knows no telematics brand "ACME" (INVERS answered 404): check the field "Telematics Brand"; brands known today are CLOUDBOXX, NIU',
+		);
 		expect(error?.description).toContain('CLOUDBOXX, NIU');
 	});
 

@@ -141,7 +141,12 @@ describe('Vehicle Management: Update', () => {
 			masterData: { year_of_production: '={{ "x".repeat(500) }}' },
 		});
 		expect(error?.httpCode).toBe('400');
-		expect(error?.message).toBe('Validation error');
+		// INVERS's detail names the field in the message itself.
+		expect(error?.message).toMatch(
+			new RegExp(
+				`^Updating vehicle ${id} was refused; nothing changed \\(INVERS answered 400: .*year_of_production.*\\): correct the field INVERS names\\.$`,
+			),
+		);
 		expect(error?.description).toContain('year_of_production');
 		expect(error?.description).toMatch(/Flow ID: [0-9a-f-]{36}/);
 	});

@@ -8,23 +8,15 @@ import type { IDataObject } from 'n8n-workflow';
 import { searchVehicles } from '../../nodes/shared/methods/searchVehicles';
 import type { ListPagingError } from '../../nodes/shared/transport/pagingGuard';
 import { PagingGuard } from '../../nodes/shared/transport/pagingGuard';
-import { clearAccessTokenCache } from '../../nodes/shared/transport/accessToken';
-import { forgetAcceptedPageSizes } from '../../nodes/shared/transport/pageSize';
 import { loadOptionsContext } from '../harness/loadOptions';
 import { management } from '../harness/params';
-import type { ScriptedRequest } from '../harness/scriptedApi';
-import { ScriptedApi } from '../harness/scriptedApi';
+import type { ScriptedApi, ScriptedRequest } from '../harness/scriptedApi';
+import { useScriptedApi } from '../harness/scriptedApi';
 import { runNode } from '../harness/workflowRunner';
 
+const scriptedApi = useScriptedApi();
 let api: ScriptedApi;
-beforeEach(async () => {
-	api = await new ScriptedApi().start();
-});
-afterEach(async () => {
-	await api.close();
-	clearAccessTokenCache();
-	forgetAcceptedPageSizes();
-});
+beforeEach(() => (api = scriptedApi()));
 
 const vehicle = (id: string) => ({ id, master_data: { license_plate: `P-${id}` } });
 

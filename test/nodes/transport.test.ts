@@ -175,7 +175,9 @@ describe('problem types', () => {
 				path: '^/vehicles/',
 			});
 			const { error } = await get(simulatorCredentials(sim()));
-			expect(error?.message).toBe('The INVERS OneAPI answered with a redirect (HTTP 307)');
+			expect(error?.message).toMatch(
+				/^Reading vehicle \S+ failed \(the address answered with a redirect, HTTP 307\): set the credential's Base URL to the address of the API\.$/,
+			);
 			expect(error?.description).toContain(`was redirected to ${elsewhere.url}/vehicles/x.`);
 			expect(error?.description).toContain('set the Base URL of the credential');
 			expect(error?.description).not.toContain('secret=abc');
@@ -190,7 +192,9 @@ describe('problem types', () => {
 	test('a gateway HTML page becomes a clear error, not a JSON parse failure', async () => {
 		sim().faults.add({ kind: 'html', status: 502, times: 10 });
 		const { error } = await get(simulatorCredentials(sim()));
-		expect(error?.message).toMatch(/gateway answered HTTP 502/);
+		expect(error?.message).toMatch(
+			/^Reading vehicle \S+ failed \(the INVERS API gateway answered 502 /,
+		);
 	});
 });
 
@@ -241,7 +245,9 @@ describe('retries', () => {
 			}),
 			credentials: simulatorCredentials(sim()),
 		});
-		expect(error?.message).toBe('The INVERS OneAPI did not answer in time');
+		expect(error?.message).toBe(
+			`Reading vehicle ${sim().vehicleIds()[0]} failed (the INVERS OneAPI did not answer in time): raise the Timeout option or try again later; if it persists, give INVERS support the flow ID from the error details.`,
+		);
 		expect(error?.description).toMatch(/^(ETIMEDOUT|ECONNABORTED) on GET/);
 	}, 20000);
 });
@@ -262,7 +268,9 @@ describe('items', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.id).toBe(ids[0]);
 		expect(items[1].json).toEqual({
-			error: 'Resource not found: vehicle GONE1',
+			error: expect.stringMatching(
+				/^Vehicle GONE1 was not found in this fleet \(INVERS answered 404\): /,
+			),
 			details: {
 				description: expect.stringContaining('No vehicle with this ID'),
 				httpCode: '404',
@@ -288,7 +296,7 @@ describe('items', () => {
 		expect(items.map((item) => item.json.id)).toEqual([ids[0]]);
 		expect(errorItems).toHaveLength(1);
 		expect(errorItems[0].json).toMatchObject({
-			error: 'Resource not found: vehicle GONE1',
+			error: expect.stringMatching(/^Vehicle GONE1 was not found in this fleet /),
 			details: { httpCode: '404', flow_id: expect.any(String) },
 		});
 	});

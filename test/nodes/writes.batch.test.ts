@@ -76,8 +76,10 @@ describe('Add in a batch', () => {
 		const units = newUnits(7);
 		units[4] = 'NIU-99999999'; // not in the registry: referenced-resource-not-found
 		const { error } = await addRows(units.map((unit, index) => ({ unit, plate: `B-BB ${index}` })));
-		expect(error?.message).toBe(
-			`Referenced resource not found: telematics unit NIU-99999999 (NIU) with vehicle model ${NIU_NQI} [item 4; batch stopped: 4 of 7 added, 2 not sent]`,
+		expect(error?.message).toMatch(
+			new RegExp(
+				`^Adding telematics unit NIU-99999999 \\(NIU\\) with vehicle model ${NIU_NQI} was refused; nothing changed \\(INVERS answered 400: .*\\): check the telematics unit ID, the vehicle model ID and the OEM credentials ID\\. \\[item 4; batch stopped: 4 of 7 added, 2 not sent\\]$`,
+			),
 		);
 		const added = units.slice(0, 4).map((unit) => vehicleWithUnit(unit)!);
 		expect(added.every(Boolean)).toBe(true);
@@ -91,7 +93,7 @@ describe('Add in a batch', () => {
 		);
 		expect(lines).toContainEqual(
 			expect.stringMatching(
-				/^Failed, not added \(1\): item 4 unit NIU-99999999 \(NIU\): Referenced resource not found: telematics unit NIU-99999999 /,
+				/^Failed, not added \(1\): item 4: Adding telematics unit NIU-99999999 \(NIU\) with vehicle model \S+ was refused; nothing changed /,
 			),
 		);
 		expect(lines).toContainEqual(expect.stringMatching(/^Not sent \(2\): items 5–6\./));
@@ -115,9 +117,11 @@ describe('Add in a batch', () => {
 		const before = requestsTo(sim(), ADD_ROUTE);
 		const { error } = await addRows([{ unit, plate: 'B-TO 1' }], { timeout: 1 });
 		expect(requestsTo(sim(), ADD_ROUTE) - before).toBe(1);
-		expect(error?.message).toBe('The vehicle may or may not have been added');
+		expect(error?.message).toBe(
+			`Adding telematics unit ${unit} (NIU) with vehicle model ${NIU_NQI} may or may not have taken effect (it was sent, but no answer came back in time): look the vehicle up (Get Many, search by plate or VIN) before adding it again.`,
+		);
 		expect(error?.description).toContain(
-			`The INVERS OneAPI did not answer in time: the vehicle with telematics unit ${unit} (NIU) may or may not have been added.`,
+			`The vehicle with telematics unit ${unit} (NIU) may or may not have been added.`,
 		);
 		expect(error?.description).toContain(
 			`Before adding it again, look for a vehicle whose telematics unit is ${unit} (NIU)`,
@@ -191,7 +195,9 @@ describe('Remove', () => {
 		expect(lines).toContainEqual(expect.stringMatching(/^Removed \(1\): item 0 vehicle /));
 		expect(lines).toContainEqual(
 			expect.stringMatching(
-				new RegExp(`^May or may not have been removed \\(1\\): item 1 vehicle ${ids[1]}: `),
+				new RegExp(
+					`^May or may not have been removed \\(1\\): item 1: Removing vehicle ${ids[1]} may or may not have taken effect \\(INVERS answered 500: internal server error\\): check whether the vehicle is still in the fleet before removing it again`,
+				),
 			),
 		);
 		expect(lines.join('\n')).toContain('"not found" means they were removed');
@@ -222,7 +228,7 @@ describe('Update in a batch (one after another)', () => {
 			ids.map((id, index) => ({ id, name: `Batch ${index}`, etag: index === 2 ? '"stale"' : '' })),
 		);
 		expect(error?.message).toBe(
-			'Resource modified [item 2; batch stopped: 2 of 4 updated, 1 not sent]',
+			`Updating vehicle ${ids[2]} was refused; nothing changed (INVERS answered 412: the vehicle changed since its ETag was read): get the vehicle again and repeat the update with its new ETag. [item 2; batch stopped: 2 of 4 updated, 1 not sent]`,
 		);
 		expect(ids.map((id) => sim().getVehicle(id)!.master_data.custom_name)).toEqual([
 			'Batch 0',
@@ -240,7 +246,9 @@ describe('Update in a batch (one after another)', () => {
 		);
 		expect(lines).toContainEqual(
 			expect.stringMatching(
-				new RegExp(`^Failed, not updated \\(1\\): item 2 vehicle ${ids[2]}: Resource modified`),
+				new RegExp(
+					`^Failed, not updated \\(1\\): item 2: Updating vehicle ${ids[2]} was refused; nothing changed `,
+				),
 			),
 		);
 		expect(lines).toContain(

@@ -108,6 +108,7 @@ describe('an error raised before a request left', () => {
 		});
 		const failed = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters('={{ $json.id }}', 'DRAW_ATTENTION', {
 				parallelCommands: 1,
 			}),
@@ -120,6 +121,7 @@ describe('an error raised before a request left', () => {
 
 		const continued = await runNode({
 			node: 'inversVehicleCommands',
+			typeVersion: 1,
 			parameters: sendCommandParameters('={{ $json.id }}', 'DRAW_ATTENTION'),
 			credentials,
 			items: ids.map((id) => ({ id })),

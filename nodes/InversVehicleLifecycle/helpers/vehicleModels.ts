@@ -34,6 +34,7 @@ export async function fetchVehicleModels(
 			method: 'GET',
 			path,
 			expect: 'list',
+			subject: `the vehicle models of ${telematicsBrand}`,
 			itemIndex,
 		});
 		return { models: readItems(response.body) as IDataObject[], flowId: response.flowId };
@@ -42,7 +43,7 @@ export async function fetchVehicleModels(
 		if (error instanceof NodeApiError && error.httpCode === '404') {
 			const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
 			throw new NodeApiError(this.getNode(), (error.errorResponse ?? {}) as never, {
-				message: `INVERS knows no telematics brand "${telematicsBrand}"`,
+				message: `INVERS knows no telematics brand "${telematicsBrand}" (INVERS answered 404): check the field "Telematics Brand"; brands known today are ${knownValues.telematicsBrand.join(', ')}`,
 				description: `Check the field "Telematics Brand": brands known today are ${knownValues.telematicsBrand.join(', ')}; others can be set by expression if INVERS supports them for your fleet.${flowId ? ` Flow ID: ${String(flowId)}` : ''}`,
 				httpCode: '404',
 				itemIndex,

@@ -88,7 +88,11 @@ function describeDone(entry: ReportEntry): string {
 
 function describeFailed(entry: ReportEntry): string {
 	const flowId = flowIdOf(entry);
-	return `item ${entry.itemIndex} ${entry.label}: ${entry.error?.message ?? 'failed'}${flowId ? ` (flow ID ${flowId})` : ''}`;
+	const message = (entry.error?.message ?? 'failed').replace(/\.$/, '');
+	// Error messages name their vehicle and command themselves (they have to stand alone): the
+	// label is added only to one that does not.
+	const label = message.includes(entry.target) ? '' : ` ${entry.label}`;
+	return `item ${entry.itemIndex}${label}: ${message}${flowId ? ` (flow ID ${flowId})` : ''}`;
 }
 
 function doneLine(entries: ReportEntry[], wording: BatchWording): string | undefined {

@@ -45,6 +45,7 @@ export async function searchVehicles(
 			return await oneApiRequest.call(this, {
 				method: 'GET',
 				path: paths.vehicles,
+				subject: 'the vehicle list',
 				qs: { ...pageQuery, [listQuery.limit]: limit },
 				expect: 'list',
 			});

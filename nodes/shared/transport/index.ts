@@ -50,6 +50,8 @@ export interface OneApiRequest {
 	expect?: ExpectedBody;
 	/** What the request is about, for messages: "vehicle JQ7RP". */
 	subject?: string;
+	/** A command's capability name, for messages: "LOCK_CENTRAL_LOCK". */
+	command?: string;
 	itemIndex?: number;
 }
 
@@ -150,6 +152,7 @@ export async function oneApiRequest<T = unknown>(
 		path: request.path,
 		isCommand: request.isCommand,
 		subject: request.subject,
+		command: request.command,
 		itemIndex: request.itemIndex,
 	};
 	const expectedBody =

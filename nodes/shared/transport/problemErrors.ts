@@ -2,7 +2,9 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { permissions, problemTypes } from '../contract';
+import { standAloneMessage } from './errorMessages';
 import type { HttpFailure } from './httpFailure';
+import { failedBeforeSending } from './httpFailure';
 import { isRedirectStatus, redirectTarget } from './redirect';
 
 /** The problem JSON INVERS answers errors with [doc]; every field optional: read tolerantly. */
@@ -19,8 +21,10 @@ export interface FailedRequest {
 	path: string;
 	/** A command or other physical action: a failure after sending may still have acted. */
 	isCommand?: boolean;
-	/** What was asked for, named in "not found" messages: "vehicle JQ7RP". */
+	/** What was asked for, named in messages: "vehicle JQ7RP". */
 	subject?: string;
+	/** A command's capability name, named in messages: "LOCK_CENTRAL_LOCK". */
+	command?: string;
 	itemIndex?: number;
 }
 
@@ -30,15 +34,6 @@ export const MAX_DETAIL_LENGTH = 1000;
 export function capText<T extends string | undefined>(text: T): T {
 	if (text === undefined || text.length <= MAX_DETAIL_LENGTH) return text;
 	return `${text.slice(0, MAX_DETAIL_LENGTH)}… [cut: ${text.length - MAX_DETAIL_LENGTH} more characters]` as T;
-}
-
-/** A 404, or a problem saying that what the request names does not exist. */
-function isNotFound(status: number, type: string | undefined): boolean {
-	return (
-		status === 404 ||
-		type === problemTypes.resourceNotFound ||
-		type === problemTypes.referencedResourceNotFound
-	);
 }
 
 /** An error body as a JSON object, whether it came parsed, as text or as bytes. */
@@ -141,7 +136,11 @@ function joinDescription(parts: Array<string | undefined>): string {
 	return parts.filter((part) => part !== undefined && part !== '').join(' ');
 }
 
-/** A NodeApiError from a failed OneAPI call: message = problem title, description = detail, hint and flow ID. */
+/**
+ * A NodeApiError from a failed OneAPI call. Its message stands alone (errorMessages.ts: what
+ * happened, whether it may have taken effect, what to do); its description holds the details for
+ * people: INVERS's title and detail, a hint, the problem type and the flow ID.
+ */
 export function problemToNodeApiError(
 	node: INode,
 	failure: HttpFailure,
@@ -159,19 +158,19 @@ export function problemToNodeApiError(
 		// The network code goes into the description only: n8n rewrites messages that contain one.
 		const code = failure.code ?? 'network error';
 		const timedOut = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'].includes(code);
+		message = standAloneMessage(request, {
+			kind: 'noAnswer',
+			sent: !failedBeforeSending(failure),
+			timedOut,
+		});
 		if (request.isCommand) {
-			message =
-				'The command was sent, but no answer came back: it may or may not have reached the vehicle';
 			description = `${code} while waiting for the answer to ${request.method} ${request.path}. Commands are never resent automatically: check the latest vehicle state before sending it again.`;
 		} else {
-			message = timedOut
-				? 'The INVERS OneAPI did not answer in time'
-				: 'The INVERS OneAPI could not be reached';
 			description = `${code} on ${request.method} ${request.path}. ${timedOut ? 'Raise the Timeout option if the API is slow right now; ' : 'Check the Base URL of the credential and the network; '}the request was retried where that was safe.`;
 		}
 	} else if (isRedirectStatus(status)) {
 		const target = redirectTarget(failure.headers.location);
-		message = `The INVERS OneAPI answered with a redirect (HTTP ${status})`;
+		message = standAloneMessage(request, { kind: 'redirect', status });
 		description = joinDescription([
 			`${request.method} ${request.path} was redirected${target ? ` to ${target}` : ''}.`,
 			'Requests, and the access token with them, are not sent on to another address: set the Base URL of the credential to the address of the API.',
@@ -181,18 +180,18 @@ export function problemToNodeApiError(
 			flowText,
 		]);
 	} else if (!problem && looksLikeHtml(failure.body)) {
-		message = `The INVERS API gateway answered HTTP ${status} (${DEFAULT_TITLES[status] ?? 'error'}) with a web page instead of JSON`;
+		message = standAloneMessage(request, { kind: 'gatewayPage', status });
 		description = joinDescription([
+			`The INVERS API gateway answered HTTP ${status} (${DEFAULT_TITLES[status] ?? 'error'}) with a web page instead of JSON.`,
 			'The OneAPI is probably unavailable or under maintenance. Try again later.',
 			request.isCommand ? 'The command may or may not have been carried out.' : undefined,
 			flowText,
 		]);
 	} else {
 		const title = problem?.title ?? DEFAULT_TITLES[status] ?? `HTTP ${status}`;
-		// "Resource not found" alone does not say which: the message names what was asked for.
-		message =
-			request.subject && isNotFound(status, problem?.type) ? `${title}: ${request.subject}` : title;
+		message = standAloneMessage(request, { kind: 'status', status, problem });
 		description = joinDescription([
+			`${title} (HTTP ${status}).`,
 			problem?.detail,
 			hintFor(problem?.type, request),
 			problem?.type ? `(Problem type: ${problem.type}.)` : undefined,

@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { FLOW_ID_HEADER, isItemList } from '../contract';
+import { standAloneMessage } from './errorMessages';
 import type { FailedRequest } from './problemErrors';
 
 /**
@@ -77,7 +78,13 @@ export function unexpectedBodyError(
 	const status = response.statusCode;
 	const contentType = response.headers['content-type'] || 'no content type';
 	const flowId = response.headers[FLOW_ID_HEADER];
-	const message = `The INVERS OneAPI answered HTTP ${status} (${contentType}) with ${describeBody(response.body)} instead of ${EXPECTED_TEXT[expected]}`;
+	const answer = `${describeBody(response.body)} instead of ${EXPECTED_TEXT[expected]}`;
+	const message = standAloneMessage(request, {
+		kind: 'unexpectedBody',
+		status,
+		contentType,
+		what: answer,
+	});
 	const description = [
 		`${request.method} ${request.path}: nothing of this answer was used.`,
 		'A proxy, gateway or login page between n8n and INVERS answers like this, or the Base URL of the credential points to a web site rather than the API.',

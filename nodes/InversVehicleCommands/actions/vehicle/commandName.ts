@@ -25,23 +25,36 @@ export interface ResolvedCommand {
 export function resolveCommand(this: IExecuteFunctions, itemIndex: number): ResolvedCommand {
 	const selected = String(this.getNodeParameter('command', itemIndex, '') ?? '').trim();
 	const fromOther = selected === OTHER_COMMAND;
-	const field = fromOther ? 'Command Name' : 'Command';
-	const raw = fromOther
-		? String(this.getNodeParameter('commandName', itemIndex, '') ?? '').trim()
-		: selected;
+	if (fromOther) return resolveOtherCommand.call(this, itemIndex);
+	return commandNamed(this, itemIndex, selected, 'Command', 'command');
+}
+
+/** The command of the "Command Name" field (version 1's Other, version 2's Send Other Command). */
+export function resolveOtherCommand(this: IExecuteFunctions, itemIndex: number): ResolvedCommand {
+	const raw = String(this.getNodeParameter('commandName', itemIndex, '') ?? '').trim();
+	return commandNamed(this, itemIndex, raw, 'Command Name', 'commandName');
+}
+
+function commandNamed(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: string,
+	field: string,
+	parameter: string,
+): ResolvedCommand {
 	if (!COMMAND_NAME_PATTERN.test(raw)) {
 		throw invalidFieldError(
-			this,
+			context,
 			itemIndex,
 			raw === ''
 				? `The field "${field}" is empty: choose a command or enter its name`
-				: `The field "${field}" holds "${raw}", which is not a command name`,
+				: `The field "${field}" holds "${raw}", which is not a command name: give a capability name such as HONK_HORN (nothing was sent)`,
 			{
 				field,
 				value: raw,
 				allowed:
 					'Give a capability name such as UNLOCK_CENTRAL_LOCK or HONK_HORN, or its path segment such as unlock-central-lock.',
-				parameter: fromOther ? 'commandName' : 'command',
+				parameter,
 			},
 		);
 	}
@@ -49,14 +62,14 @@ export function resolveCommand(this: IExecuteFunctions, itemIndex: number): Reso
 	// item, not when the request is built after the items before it were sent.
 	if (raw.length > PATH_SEGMENT_MAX_LENGTH) {
 		throw invalidFieldError(
-			this,
+			context,
 			itemIndex,
 			`The field "${field}" holds "${raw}", which is too long for a command: at most ${PATH_SEGMENT_MAX_LENGTH} characters, it has ${raw.length}`,
 			{
 				field,
 				value: raw,
 				allowed: `A command name of at most ${PATH_SEGMENT_MAX_LENGTH} characters, such as UNLOCK_CENTRAL_LOCK.`,
-				parameter: fromOther ? 'commandName' : 'command',
+				parameter,
 			},
 		);
 	}

@@ -1,11 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execution/router';
+import * as version2 from './commandOperations';
 import * as sendCommand from './sendCommand.operation';
 
-export const operations: Record<string, OperationModule> = { sendCommand };
+/** Both versions' operations: version 1's "sendCommand", version 2's one per command. */
+export const operations: Record<string, OperationModule> = {
+	sendCommand,
+	...version2.operations,
+};
 
-export const description: INodeProperties[] = [
+/** Version 1: one operation, "Send Command", with a Command dropdown. */
+export const descriptionV1: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -25,3 +31,8 @@ export const description: INodeProperties[] = [
 	},
 	...sendCommand.description,
 ];
+
+/** Version 2: every command an operation (an action in n8n's panel, a tool of its own). */
+export const descriptionV2: INodeProperties[] = version2.description;
+
+export const subtitleV2 = version2.subtitle;

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { vehicleLocator } from '../../../shared/descriptions/vehicleLocator';
 import { commandOptions, OTHER_COMMAND } from './commandCatalog';
@@ -18,7 +18,7 @@ export const sendCommandDescription: INodeProperties[] = [
 		default: '',
 		displayOptions: show,
 	},
-	vehicleLocator(show),
+	...vehicleLocator(show),
 	{
 		displayName: 'Command',
 		name: 'command',
@@ -41,13 +41,18 @@ export const sendCommandDescription: INodeProperties[] = [
 		description:
 			'The capability name of the command (e.g. HONK_HORN) or its path segment (e.g. honk-horn).',
 	},
-	{
+	commandSettings(show),
+];
+
+/** The Options of every command operation (both versions): capability check, parallelism, output. */
+export function commandSettings(displayOptions: IDisplayOptions): INodeProperties {
+	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: show,
+		displayOptions,
 		options: [
 			{
 				displayName: 'Check Capability First',
@@ -99,5 +104,5 @@ export const sendCommandDescription: INodeProperties[] = [
 					'How long to wait for the vehicle to answer. A command that times out may or may not have been carried out.',
 			},
 		],
-	},
-];
+	};
+}

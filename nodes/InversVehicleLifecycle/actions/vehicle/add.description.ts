@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { CREDENTIAL_FREE_TELEMATICS_BRANDS, knownValues } from '../../../shared/contract';
 import { enumOptions, openEnumHint } from '../../../shared/descriptions/enumOptions';
@@ -12,12 +12,88 @@ const show = forOperations('vehicle', 'add');
 
 /**
  * Unit credentials are asked for only where a unit needs them: not for a CloudBoxx. A brand set by
- * expression may be any: then the choice stays, and the operation decides per item.
+ * expression may be any: then the fields stay, and the operation decides per item.
  */
-const oemUnitsOnly = (show: Record<string, string[]> = {}) => ({
+const oemUnitsOnly = (show: IDisplayOptions['show'] = {}): IDisplayOptions => ({
 	show: { ...forOperations('vehicle', 'add').show, ...show },
 	hide: { telematicsBrand: [...CREDENTIAL_FREE_TELEMATICS_BRANDS] },
 });
+
+/**
+ * Version 1 has no "Unit Credentials" selector: both fields show, and the one filled in is sent.
+ * Version 2 chooses one with the selector, whose default is "Stored OEM Credentials": a version-1
+ * workflow that set only the unit password would lose it if it read version 2's parameters.
+ */
+const VERSION_1 = { '@version': [1] };
+const FROM_VERSION_2 = { '@version': [{ _cnd: { gte: 2 } }] };
+
+const unitCredentialFields: INodeProperties[] = [
+	{
+		displayName:
+			'Fill in exactly one of "OEM Credentials ID" (OEM access stored in FleetControl) and "Unit Password" (the password of this telematics unit)',
+		name: 'accessNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: oemUnitsOnly(VERSION_1),
+	},
+	{
+		displayName: 'OEM Credentials ID',
+		name: 'credentialsId',
+		type: 'string',
+		default: '',
+		displayOptions: oemUnitsOnly(VERSION_1),
+		description:
+			'ID of the OEM credentials stored in FleetControl that give INVERS access to the vehicle. Leave empty when giving a Unit Password.',
+	},
+	{
+		displayName: 'Unit Password',
+		name: 'unitPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		displayOptions: oemUnitsOnly(VERSION_1),
+		description: 'Password of this telematics unit. Leave empty when giving an OEM Credentials ID.',
+	},
+	{
+		displayName: 'Unit Credentials',
+		name: 'unitCredentials',
+		type: 'options',
+		options: [
+			{
+				name: 'Stored OEM Credentials',
+				value: 'credentialsId',
+				description: "The maker's access stored in FleetControl, by its ID",
+			},
+			{
+				name: 'Unit Password',
+				value: 'password',
+				description: 'The password of this telematics unit',
+			},
+		],
+		default: 'credentialsId',
+		displayOptions: oemUnitsOnly(FROM_VERSION_2),
+		description:
+			'How INVERS reaches a unit of another maker (NIU and others). Ignored for a CloudBoxx, which needs no credentials: with the brand set by expression, leave the field below empty for CloudBoxx units.',
+	},
+	{
+		displayName: 'OEM Credentials ID',
+		name: 'credentialsId',
+		type: 'string',
+		default: '',
+		displayOptions: oemUnitsOnly({ ...FROM_VERSION_2, unitCredentials: ['credentialsId'] }),
+		description:
+			'ID of the OEM credentials stored in FleetControl that give INVERS access to the vehicle',
+	},
+	{
+		displayName: 'Unit Password',
+		name: 'unitPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		displayOptions: oemUnitsOnly({ ...FROM_VERSION_2, unitCredentials: ['password'] }),
+		description: 'Password of this telematics unit',
+	},
+];
 
 export const addDescription: INodeProperties[] = [
 	telematicsBrandParameter('vehicle', 'add'),
@@ -55,45 +131,7 @@ export const addDescription: INodeProperties[] = [
 			show: { ...show.show, telematicsBrand: [...CREDENTIAL_FREE_TELEMATICS_BRANDS] },
 		},
 	},
-	{
-		displayName: 'Unit Credentials',
-		name: 'unitCredentials',
-		type: 'options',
-		options: [
-			{
-				name: 'Stored OEM Credentials',
-				value: 'credentialsId',
-				description: "The maker's access stored in FleetControl, by its ID",
-			},
-			{
-				name: 'Unit Password',
-				value: 'password',
-				description: 'The password of this telematics unit',
-			},
-		],
-		default: 'credentialsId',
-		displayOptions: oemUnitsOnly(),
-		description:
-			'How INVERS reaches a unit of another maker (NIU and others). Ignored for a CloudBoxx, which needs no credentials: with the brand set by expression, leave the field below empty for CloudBoxx units.',
-	},
-	{
-		displayName: 'OEM Credentials ID',
-		name: 'credentialsId',
-		type: 'string',
-		default: '',
-		displayOptions: oemUnitsOnly({ unitCredentials: ['credentialsId'] }),
-		description:
-			'ID of the OEM credentials stored in FleetControl that give INVERS access to the vehicle',
-	},
-	{
-		displayName: 'Unit Password',
-		name: 'unitPassword',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		displayOptions: oemUnitsOnly({ unitCredentials: ['password'] }),
-		description: 'Password of this telematics unit',
-	},
+	...unitCredentialFields,
 	{
 		displayName: 'Master Data',
 		name: 'masterData',

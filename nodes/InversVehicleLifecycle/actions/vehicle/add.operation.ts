@@ -53,26 +53,95 @@ const CREDENTIAL_FIELDS = {
 } as const;
 type CredentialParameter = keyof typeof CREDENTIAL_FIELDS;
 
+/** The credential fields that hold a value, by parameter name. */
+function filledCredentials(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Map<CredentialParameter, string> {
+	const filled = new Map<CredentialParameter, string>();
+	for (const name of Object.keys(CREDENTIAL_FIELDS) as CredentialParameter[]) {
+		const raw = String(this.getNodeParameter(name, itemIndex, '') ?? '');
+		// A password is sent as typed; an ID loses surrounding blanks.
+		const value = name === 'credentialsId' ? raw.trim() : raw;
+		if (value.trim() !== '') filled.set(name, value);
+	}
+	return filled;
+}
+
+const fieldList = (names: CredentialParameter[]) =>
+	names.map((name) => `"${CREDENTIAL_FIELDS[name].displayName}"`).join(' and ');
+
+/**
+ * Version 1: no selector, the one field filled in is sent. Both or neither filled is refused
+ * before sending, naming both fields.
+ */
+function readVersion1Credentials(
+	this: IExecuteFunctions,
+	brand: string,
+	itemIndex: number,
+	filled: Map<CredentialParameter, string>,
+): CredentialParameter {
+	if (filled.size === 1) return [...filled.keys()][0];
+	const both = fieldList(Object.keys(CREDENTIAL_FIELDS) as CredentialParameter[]);
+	throw invalidFieldError(
+		this,
+		itemIndex,
+		filled.size === 0
+			? `Neither "OEM Credentials ID" nor "Unit Password" is set: a ${brand} unit needs exactly one of them`
+			: `Both "OEM Credentials ID" and "Unit Password" are set: fill in only one of them`,
+		{
+			field: 'OEM Credentials ID / Unit Password',
+			allowed: `INVERS reaches a unit of another maker than CloudBoxx either through OEM credentials stored in FleetControl (their ID) or through the password of its telematics unit, never both: fill in exactly one of ${both}.`,
+			parameter: filled.size === 0 ? 'credentialsId' : 'unitPassword',
+		},
+	);
+}
+
+/**
+ * Version 2: the "Unit Credentials" selector says which field is sent; the other is hidden in the
+ * editor (n8n drops a hidden parameter's value), so only the chosen one is read.
+ */
+function readVersion2Credentials(
+	this: IExecuteFunctions,
+	brand: string,
+	itemIndex: number,
+	filled: Map<CredentialParameter, string>,
+): CredentialParameter {
+	const chosen: CredentialParameter =
+		this.getNodeParameter('unitCredentials', itemIndex, 'credentialsId') === 'password'
+			? 'unitPassword'
+			: 'credentialsId';
+	if (filled.has(chosen)) return chosen;
+	const field = CREDENTIAL_FIELDS[chosen];
+	throw invalidFieldError(
+		this,
+		itemIndex,
+		`The field "${field.displayName}" is empty: a ${brand} unit needs OEM credentials or its unit password`,
+		{
+			field: field.displayName,
+			value: '',
+			allowed: `Units of makers other than CloudBoxx reach INVERS through OEM credentials stored in FleetControl (their ID) or the password of the unit: fill in "${field.displayName}", or choose the other one under "Unit Credentials".`,
+			parameter: chosen,
+		},
+	);
+}
+
 /**
  * How INVERS reaches the unit [doc]: a CloudBoxx needs nothing (INVERS links purchased boxes to the
  * fleet itself), a unit of another maker exactly one of stored OEM credentials and its password.
- * The editor offers the credentials for OEM brands only, and one of them at a time; a brand set by
- * expression is checked here, per item, before anything is sent.
+ * The editor offers the credentials for OEM brands only; a brand set by expression is checked
+ * here, per item, before anything is sent.
  */
 function readUnitCredentials(
 	this: IExecuteFunctions,
 	brand: string,
 	itemIndex: number,
 ): Pick<AddVehicleRequest, 'credentials_id' | 'password'> {
-	// Hidden parameters are not kept by n8n: what is read here is what the editor showed.
-	const value = (name: CredentialParameter) =>
-		String(this.getNodeParameter(name, itemIndex, '') ?? '');
+	const filled = filledCredentials.call(this, itemIndex);
 	if (!unitNeedsCredentials(brand)) {
-		const given = (Object.keys(CREDENTIAL_FIELDS) as CredentialParameter[]).filter(
-			(name) => value(name).trim() !== '',
-		);
-		if (given.length === 0) return {};
-		const fields = given.map((name) => `"${CREDENTIAL_FIELDS[name].displayName}"`).join(' and ');
+		if (filled.size === 0) return {};
+		const given = [...filled.keys()];
+		const fields = fieldList(given);
 		// The value is left out of the error: it may be a unit password.
 		throw invalidFieldError(
 			this,
@@ -85,26 +154,9 @@ function readUnitCredentials(
 			},
 		);
 	}
-	const chosen: CredentialParameter =
-		this.getNodeParameter('unitCredentials', itemIndex, 'credentialsId') === 'password'
-			? 'unitPassword'
-			: 'credentialsId';
-	const field = CREDENTIAL_FIELDS[chosen];
-	const text = chosen === 'credentialsId' ? value(chosen).trim() : value(chosen);
-	if (text === '') {
-		throw invalidFieldError(
-			this,
-			itemIndex,
-			`The field "${field.displayName}" is empty: a ${brand} unit needs OEM credentials or its unit password`,
-			{
-				field: field.displayName,
-				value: '',
-				allowed: `Units of makers other than CloudBoxx reach INVERS through OEM credentials stored in FleetControl (their ID) or the password of the unit: fill in "${field.displayName}", or choose the other one under "Unit Credentials".`,
-				parameter: chosen,
-			},
-		);
-	}
-	return { [field.wire]: text };
+	const read = this.getNode().typeVersion < 2 ? readVersion1Credentials : readVersion2Credentials;
+	const chosen = read.call(this, brand, itemIndex, filled);
+	return { [CREDENTIAL_FIELDS[chosen].wire]: filled.get(chosen)! };
 }
 
 /** Reads and checks one vehicle to add; the POST goes out only once every item passed. */
@@ -166,16 +218,16 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 					// A success status with an unreadable body already says so in its own words.
 					const accepted = /^2/.test(String(error.httpCode ?? ''));
 					if (mayHaveHadEffect(error) && !accepted) {
-						// Timed out, connection lost or a server error: never advise a blind retry.
+						// Timed out, connection lost or a server error: never advise a blind retry. The
+						// message says so already; the description says how to look.
 						const flowId = (error.errorResponse as IDataObject | undefined)?.flow_id;
 						error.description = [
-							`${error.message}: the vehicle with telematics ${unit} may or may not have been added.`,
+							`The vehicle with telematics ${unit} may or may not have been added.`,
 							howToCheck(body),
 							flowId ? `Flow ID: ${String(flowId)}` : undefined,
 						]
 							.filter(Boolean)
 							.join(' ');
-						error.message = 'The vehicle may or may not have been added';
 					}
 					throw error;
 				});

@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: show,
 	},
-	vehicleLocator(show),
+	...vehicleLocator(show),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -6,7 +6,7 @@ export function forOperations(...operation: string[]) {
 	return { show: { resource: ['vehicle'], operation } };
 }
 
-export function vehicleParameter(operation: string): INodeProperties {
+export function vehicleParameter(operation: string): INodeProperties[] {
 	return vehicleLocator(forOperations(operation));
 }
 

@@ -12,7 +12,7 @@ import {
 } from './common';
 
 export const description: INodeProperties[] = [
-	vehicleParameter('get'),
+	...vehicleParameter('get'),
 	{
 		displayName: 'Options',
 		name: 'options',

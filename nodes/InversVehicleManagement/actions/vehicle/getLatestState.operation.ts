@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: forOperations('getLatestState'),
 	},
-	vehicleParameter('getLatestState'),
+	...vehicleParameter('getLatestState'),
 	{
 		displayName: 'Simplify',
 		name: 'simplify',

@@ -3,11 +3,33 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { knownValues, listQuery, pageSizes, paths } from '../../../shared/contract';
 import { enumOptions, openEnumHint } from '../../../shared/descriptions/enumOptions';
+import { forNodeAndTool, fromAi } from '../../../shared/descriptions/fromAi';
 import { paginate } from '../../../shared/transport';
 import { forOperations, simplifyVehicle, simplifyVehicleOption, timeoutOption } from './common';
 import { hasFilters, matchesFilters, readFilters } from './vehicleFilters';
 
 const show = forOperations('getMany');
+
+/** What an AI agent is told about the search text it gives (see fromAi.ts). */
+export const SEARCH_FOR_MODEL =
+	"Text INVERS searches for in the licence plate, name and VIN of each vehicle, e.g. B-IV 123; an empty text lists every vehicle. The results carry each vehicle's INVERS ID (id).";
+
+/** As an AI agent's tool, the model fills the search text: Get Many is how it finds a vehicle's ID. */
+function searchParameter(): INodeProperties[] {
+	const search: INodeProperties = {
+		displayName: 'Search',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. B-IV 12',
+		description: 'Free text searched by INVERS in license plate, name and VIN',
+	};
+	const shown = forNodeAndTool(show);
+	return [
+		{ ...search, displayOptions: shown.node },
+		{ ...search, displayOptions: shown.tool, default: fromAi('search', SEARCH_FOR_MODEL) },
+	];
+}
 
 export const description: INodeProperties[] = [
 	{
@@ -27,15 +49,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show.show, returnAll: [false] } },
 		description: 'Max number of results to return',
 	},
-	{
-		displayName: 'Search',
-		name: 'search',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. B-IV 12',
-		displayOptions: show,
-		description: 'Free text searched by INVERS in license plate, name and VIN',
-	},
+	...searchParameter(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -162,6 +176,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const results: IDataObject[] = [];
 	const pages = paginate.call(this, {
 		path: paths.vehicles,
+		subject: 'the vehicle list',
 		qs: search ? { [listQuery.search]: search } : {},
 		pageSize,
 		// Without client-side filters, no page asks for more vehicles than the limit still needs.

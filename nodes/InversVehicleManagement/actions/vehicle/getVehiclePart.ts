@@ -11,7 +11,7 @@ import { forOperations, timeoutOption, vehicleParameter } from './common';
  */
 export function partDescription(operation: string): INodeProperties[] {
 	return [
-		vehicleParameter(operation),
+		...vehicleParameter(operation),
 		{
 			displayName: 'Options',
 			name: 'options',

@@ -35,7 +35,7 @@ function statusParameter(
 }
 
 export const description: INodeProperties[] = [
-	vehicleParameter('update'),
+	...vehicleParameter('update'),
 	{
 		displayName: 'Master Data',
 		name: 'masterData',
