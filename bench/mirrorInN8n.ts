@@ -239,7 +239,7 @@ async function runPhase(
 		probe.start();
 		const first = await probe.send();
 		if ((await probe.waitFor(first, 60_000)) === undefined) {
-			throw new Error(`the mirror did not write within 60 s:\n${n8n.log().slice(-3000)}`);
+			throw new Error(`the mirror did not write within 60 s:\n${n8n.log()}`);
 		}
 		n8n.monitor.start();
 		result.idleRss = n8n.monitor.rss();

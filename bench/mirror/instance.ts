@@ -43,6 +43,9 @@ function modeEnv(mode: Mode, database: string): NodeJS.ProcessEnv {
 		DB_POSTGRESDB_DATABASE: database,
 		DB_POSTGRESDB_USER: 'postgres',
 		DB_POSTGRESDB_PASSWORD: '',
+		// n8n's cache in Redis (a workflow's project, …) is shared by every instance with the same
+		// prefix: a copy made from another template would find the project of the last run there.
+		N8N_CACHE_REDIS_KEY_PREFIX: `cache-${database}`,
 		// The copies share the template's credentials: the same key decrypts them.
 		N8N_ENCRYPTION_KEY: `bench-mirror-${RUN}`,
 	};
@@ -116,6 +119,7 @@ export async function startCopy(
 		if (database) {
 			await dropDatabase(database);
 			await deleteRedisKeys(`bull-${database}`).catch(() => undefined);
+			await deleteRedisKeys(`n8n:cache-${database}`).catch(() => undefined);
 		}
 	};
 	try {
@@ -146,7 +150,12 @@ export async function startCopy(
 			cookie,
 			monitor,
 			database,
-			log: () => processes.map((running) => running.log()).join('\n'),
+			log: () =>
+				processes
+					.map(
+						(running, index) => `--- ${index ? 'worker' : 'main'}:\n${running.log().slice(-4000)}`,
+					)
+					.join('\n'),
 			stop: cleanUp,
 		};
 	} catch (error) {
