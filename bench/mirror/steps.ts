@@ -4,7 +4,7 @@
  * plugin), and a marker (./marker.ts) showing how far the mirror's rows lag behind. A step is kept
  * up with when it ends with at most 2 s of events (or one batch) ready in the queue, the mirror's
  * rows showed the step's last event within the allowed lag, and the lag did not grow over the step
- * (beyond 2 s or 15 % of the step). The first step the mirror cannot keep up with ends the stepping.
+ * (beyond 2.5 s). The first step the mirror cannot keep up with ends the stepping.
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
@@ -93,10 +93,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const allowedBacklog = (rate: number, batchEvents: number) =>
 	Math.max(10, rate * 2, batchEvents);
 /**
- * How much the mean lag may grow from the step's first half to its second: 2 s, or 15 % of the
- * step. A batching mirror's lag saws by up to a batch period; the halves' means smooth most of it.
+ * How much the mean lag may grow from the step's first half to its second: 2.5 s. A batching
+ * mirror's lag saws by up to a batch period; the halves' means smooth most of it. A mirror that
+ * writes slower than events come grows it by (rate - speed) / speed × half the step: a 15 s step
+ * tells a third slower, a 60 s step a twelfth.
  */
-export const allowedLagGrowth = (seconds: number) => Math.max(2, seconds * 0.15);
+export const ALLOWED_LAG_GROWTH_SECONDS = 2.5;
 
 /** A backlog this large stops the step at once: the mirror fell far behind. */
 const hopelessBacklog = (rate: number, batchEvents: number) =>
@@ -185,7 +187,7 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 			!stoppedEarly &&
 			endBacklog <= allowedBacklog(rate, options.batchEvents) &&
 			lag <= options.maxLagSeconds &&
-			lagGrowth <= allowedLagGrowth(elapsed),
+			lagGrowth <= ALLOWED_LAG_GROWTH_SECONDS,
 		stoppedEarly,
 	};
 }
