@@ -7,6 +7,9 @@
  * executions finished).
  */
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { DataTableRef } from '../../scripts/sandbox/dataTables';
 import {
 	dataTableRows,
@@ -23,8 +26,12 @@ import {
 	unlockWebhookHeaders,
 	webhookAuthCredential,
 } from '../../scripts/sandbox/webhookAuth';
+import type { AmqpPublisher } from '../../simulator/amqpPublisher';
+import { createAmqpPublisher } from '../../simulator/amqpPublisher';
 import type { EventSimulator } from './harness';
 import {
+	AMQP_URL,
+	EXAMPLES_DIR,
 	EXAMPLE_IDS,
 	Receiver,
 	allNodeItems,
@@ -56,19 +63,53 @@ import {
 
 const DATABASE = `invers_e2e_${process.pid}`;
 
-/** The table the master data sync example writes (as documented in examples/README.md). */
-const CREATE_TABLE = `CREATE TABLE invers_vehicles (
-	id text PRIMARY KEY,
-	license_plate text,
-	vin text,
-	brand text,
-	model text,
-	operation_status text,
-	life_status text,
-	rental_status text,
-	tags text[],
-	modified_at timestamptz
-)`;
+/** The tables of the master data sync and the PostgreSQL mirror, as examples/README.md says. */
+const TABLES_SQL = readFileSync(path.join(EXAMPLES_DIR, 'postgres-tables.sql'), 'utf8');
+
+/** The columns a mirror row holds, without the Data Table's own (id, createdAt, updatedAt). */
+const MIRROR_COLUMNS = [
+	'vehicle_id',
+	'state_of_charge_or_fuel_level_in_percent',
+	'mileage_in_kilometers',
+	'position_lat',
+	'position_lon',
+	'state_recorded_at',
+	'life_status',
+	'operation_status',
+	'vehicle_modified_at',
+] as const;
+
+/** A mirror row's columns, timestamps as ISO strings and numbers as numbers, whatever the store. */
+function mirrorColumns(row: Record<string, unknown> | undefined): Record<string, unknown> {
+	if (!row) return {};
+	return Object.fromEntries(
+		MIRROR_COLUMNS.map((column) => {
+			const value = row[column] ?? null;
+			if (value === null) return [column, null];
+			if (column.endsWith('_at')) return [column, new Date(String(value)).toISOString()];
+			if (typeof value === 'string' && !Number.isNaN(Number(value)) && column !== 'vehicle_id') {
+				return [column, Number(value)];
+			}
+			return [column, value];
+		}),
+	);
+}
+
+/**
+ * Repeats `check` until it passes (batches arrive seconds apart); after the timeout, fails with
+ * its last assertion error, which names the difference.
+ */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 90_000): Promise<T> {
+	const started = Date.now();
+	for (;;) {
+		try {
+			return await check();
+		} catch (error) {
+			if (Date.now() - started > timeoutMs) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+}
 
 describeE2e('the example workflows in n8n 2.41', () => {
 	let events: EventSimulator;
@@ -82,14 +123,28 @@ describeE2e('the example workflows in n8n 2.41', () => {
 	const changed: string[] = [];
 	/** The fleet state mirror's Data Table. */
 	let mirror: DataTableRef;
+	/**
+	 * The queues of example 8, the PostgreSQL mirror: a consumer of their own (examples 6 and 8 ship
+	 * with the same queues; a user runs one of them), bound to the fleet's exchange like the others.
+	 */
+	let postgresMirror: AmqpPublisher;
 	/** Each vehicle's charge or fuel level when it first reported (the alert example starts then). */
 	const firstCharge = new Map<string, number | undefined>();
 
 	beforeAll(async () => {
 		await alerts.start();
 		await createDatabase(DATABASE);
-		await psql(DATABASE, CREATE_TABLE);
+		await psql(DATABASE, TABLES_SQL);
 		events = await startEventSimulator(uniqueId('e2e-ex'), { fleetSize: 50 });
+		postgresMirror = await createAmqpPublisher({
+			url: AMQP_URL,
+			exchange: events.publisher.exchange,
+			fleetId: events.fleetId,
+			topics: [
+				{ name: 'mirror-pg.vehicle-states', eventTypes: ['VehicleStateRecorded'] },
+				{ name: 'mirror-pg.vehicle-changes', eventTypes: ['VehicleChanged'] },
+			],
+		});
 		events.sim.events.on(
 			'event',
 			(envelope: { metadata: { type: string }; data: { vehicle?: { id: string } } }) => {
@@ -110,6 +165,10 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			events.fleetId,
 			Object.values(EXAMPLE_IDS).map((id) => readExample(id)),
 			(workflow) => {
+				if (workflow.id === EXAMPLE_IDS.fleetStateMirrorPostgres) {
+					const trigger = nodeNamed(workflow, 'INVERS Trigger').parameters;
+					trigger.queues = Object.values(postgresMirror.queues).join(', ');
+				}
 				if (workflow.id !== EXAMPLE_IDS.alert) return;
 				const settings = nodeNamed(workflow, 'Alert Settings').parameters as {
 					assignments: { assignments: Array<{ name: string; value: unknown }> };
@@ -124,6 +183,10 @@ describeE2e('the example workflows in n8n 2.41', () => {
 	afterAll(async () => {
 		await n8n?.stop();
 		await alerts.close();
+		if (postgresMirror) {
+			await deleteQueues(postgresMirror);
+			await postgresMirror.close();
+		}
 		if (events) {
 			await deleteQueues(events.publisher);
 			await events.close();
@@ -137,6 +200,7 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			EXAMPLE_IDS.masterDataSync,
 			EXAMPLE_IDS.unlockOnBooking,
 			EXAMPLE_IDS.fleetStateMirror,
+			EXAMPLE_IDS.fleetStateMirrorPostgres,
 		]) {
 			await publishWorkflow(instance, id);
 		}
@@ -180,7 +244,42 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			.filter(([route]) => route.includes('latest-vehicle-state'))
 			.reduce((sum, [, count]) => sum + count, 0);
 
-	it('6. fleet state mirror: one row per vehicle from the events, an older state never overwrites a newer one', async () => {
+	/** Example 8's rows by vehicle, once its queues are drained. */
+	async function postgresMirrorRows(): Promise<Map<string, Record<string, unknown>>> {
+		await waitFor(async () => {
+			for (const queue of Object.values(postgresMirror.queues)) {
+				const counts = await queueCounts(queue);
+				if (counts.ready + counts.unacked > 0) return false;
+			}
+			return true;
+		}, 'the PostgreSQL mirror to drain its queues');
+		const json = await psql(
+			DATABASE,
+			"SELECT COALESCE(json_agg(t), '[]') FROM invers_fleet_state t",
+			16 * 2 ** 20,
+		);
+		const rows = JSON.parse(json) as Array<Record<string, unknown>>;
+		return new Map(rows.map((row) => [String(row.vehicle_id), row]));
+	}
+
+	/** What a mirror must hold for a vehicle: its newest state, and its statuses if it changed. */
+	function expectedRow(id: string, withStatuses: boolean) {
+		const vehicle = events.sim.getVehicle(id)!;
+		return mirrorColumns({
+			vehicle_id: id,
+			...stateOf(id),
+			...(withStatuses && {
+				life_status: vehicle.life_status.value,
+				operation_status: vehicle.operation_status.value,
+				vehicle_modified_at: vehicle.modified_at,
+			}),
+		});
+	}
+
+	/** Vehicles whose statuses changed in test 6 (VehicleChanged). */
+	let statusChanged: string[] = [];
+
+	it('6. fleet state mirror: batches of the latest state per vehicle, one row each; an older state never overwrites a newer one, in the same batch or a later one', async () => {
 		const { sim, publisher } = events;
 		const ids = sim.vehicleIds();
 		expect(ids).toHaveLength(50);
@@ -192,35 +291,28 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			);
 		}
 		// Status changes of three vehicles (VehicleChanged).
-		for (const id of ids.slice(0, 3)) {
+		statusChanged = ids.slice(0, 3);
+		for (const id of statusChanged) {
 			const life = sim.getVehicle(id)!.life_status.value === 'ONLINE' ? 'OFFLINE' : 'ONLINE';
 			sim.setVehicleFlags(id, { lifeStatus: life });
 		}
-		let rows = await waitFor(async () => {
+		let rows = await eventually(async () => {
 			const current = await mirrorRows();
-			return current.size === ids.length ? current : undefined;
-		}, 'a mirror row for each of the 50 vehicles');
-		for (const id of ids) {
-			expect(rows.get(id)).toMatchObject({ vehicle_id: id, ...stateOf(id) });
-		}
-		for (const id of ids.slice(0, 3)) {
-			const vehicle = sim.getVehicle(id)!;
-			expect(rows.get(id)).toMatchObject({
-				life_status: vehicle.life_status.value,
-				operation_status: vehicle.operation_status.value,
-				vehicle_modified_at: vehicle.modified_at,
-			});
-		}
+			expect(current.size).toBe(ids.length);
+			for (const id of ids) {
+				expect(mirrorColumns(current.get(id))).toEqual(expectedRow(id, statusChanged.includes(id)));
+			}
+			return current;
+		});
 
 		// Delivered late: a state and a vehicle change older than what the mirror holds.
-		const [first] = ids;
-		const mirrored = rows.get(first)!;
-		const executionsBefore = (await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirror))
-			.length;
+		const [first, second] = ids;
+		const mirrored = mirrorColumns(rows.get(first));
 		await publisher.publish({
 			metadata: {
 				id: `old-state-${first}`,
 				type: 'VehicleStateRecorded',
+				schema_major_version: 2,
 				occurred_at: '2020-01-01T00:00:00.000Z',
 			},
 			data: {
@@ -235,7 +327,7 @@ describeE2e('the example workflows in n8n 2.41', () => {
 			},
 		});
 		const stale = sim.getVehicle(first)!;
-		// The master data sync consumes it too: one more execution there.
+		// The master data sync consumes it too.
 		changed.push(first);
 		await publisher.publish({
 			metadata: {
@@ -252,29 +344,91 @@ describeE2e('the example workflows in n8n 2.41', () => {
 				reasons: ['LIFE_STATUS_CHANGED'],
 			},
 		});
-		// Then a newer partial state that carries the mileage only: the rest of the row stays.
+		// Then a newer partial state that carries the mileage only: the rest of the row stays
+		// (in the same batch as the old state, the merge must not take the old charge either).
 		sim.setVehicleState(first, { mileage_in_kilometers: 777 });
 		await publisher.publish({
-			metadata: { id: `partial-${first}`, type: 'VehicleStateRecorded' },
+			metadata: { id: `partial-${first}`, type: 'VehicleStateRecorded', schema_major_version: 2 },
 			data: {
 				vehicle_id: first,
 				vehicle_state: { mileage_in_kilometers: sim.getVehicleState(first)!.mileage_in_kilometers },
 			},
 		});
-		await waitFor(
-			async () =>
-				(await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirror)).length ===
-				executionsBefore + 3,
-			'three more mirror executions',
+		// A newer state of the second vehicle, then right after it (likely the same batch) an older
+		// one: each property a second older than the newest, with other values.
+		sim.setVehicleState(second, { ignition: 'OFF', state_of_charge_or_fuel_level_in_percent: 55 });
+		sim.emitTelemetry(second);
+		const older = Object.fromEntries(
+			Object.entries(sim.getVehicleState(second)!).map(([name, property]) => [
+				name,
+				{
+					timestamp: new Date(Date.parse(property.timestamp) - 1000).toISOString(),
+					value: typeof property.value === 'number' ? property.value + 3 : property.value,
+				},
+			]),
 		);
-		rows = await mirrorRows();
-		expect(rows.get(first)).toEqual({
-			...mirrored,
-			mileage_in_kilometers: 777,
-			state_recorded_at: stateOf(first).state_recorded_at,
-			updatedAt: expect.any(String),
+		await publisher.publish({
+			metadata: { id: `older-${second}`, type: 'VehicleStateRecorded', schema_major_version: 2 },
+			data: { vehicle_id: second, vehicle_state: older },
 		});
+
+		rows = await eventually(async () => {
+			const current = await mirrorRows();
+			expect(mirrorColumns(current.get(first))).toEqual({
+				...mirrored,
+				mileage_in_kilometers: 777,
+				state_recorded_at: stateOf(first).state_recorded_at,
+			});
+			expect(mirrorColumns(current.get(second))).toEqual(
+				expectedRow(second, statusChanged.includes(second)),
+			);
+			return current;
+		});
+		expect(rows.get(second)!.state_of_charge_or_fuel_level_in_percent).toBe(55);
+		expect(rows.size).toBe(ids.length);
+		// The master data sync (example 3) got the late vehicle too, in a batch of its own: its row
+		// keeps the newer vehicle.
+		await waitFor(async () => {
+			const counts = await queueCounts(events.changesQueue);
+			return counts.ready === 0 && counts.unacked === 0;
+		}, 'the changes queue to be empty');
+		const [synced] = (
+			await psql(
+				DATABASE,
+				`SELECT life_status, (extract(epoch FROM modified_at) * 1000)::bigint FROM invers_vehicles WHERE id = '${first}'`,
+			)
+		)
+			.trim()
+			.split('\n')
+			.map((line) => line.split('\t'));
+		expect(synced).toEqual([stale.life_status.value, String(Date.parse(stale.modified_at))]);
+		// Successful batches are not saved (the example's settings); a failed one would be.
 		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirror);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+	}, 240_000);
+
+	it('8. fleet state mirror in PostgreSQL: the same rows from one upsert per batch, each value only where newer', async () => {
+		const ids = events.sim.vehicleIds();
+		const [first] = ids;
+		const rows = await eventually(async () => {
+			const current = await postgresMirrorRows();
+			expect(current.size).toBe(ids.length);
+			for (const id of ids) {
+				const expected = expectedRow(id, statusChanged.includes(id));
+				expect(mirrorColumns(current.get(id))).toEqual(expected);
+			}
+			return current;
+		});
+		// The late state and vehicle of test 6 changed nothing; the newer partial state did.
+		expect(rows.get(first)!.mileage_in_kilometers).toBe(777);
+		expect(rows.get(first)!.state_of_charge_or_fuel_level_in_percent).not.toBe(1);
+		expect(rows.get(first)!.life_status).not.toBe('DECOMMISSIONED');
+		// Each property keeps the time of its value.
+		const state = events.sim.getVehicleState(first)!;
+		expect(new Date(String(rows.get(first)!.mileage_recorded_at)).toISOString()).toBe(
+			state.mileage_in_kilometers.timestamp,
+		);
+		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.fleetStateMirrorPostgres);
 		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
 	}, 150_000);
 
@@ -618,7 +772,7 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		expect(executions.every((execution) => execution.status === 'success')).toBe(true);
 	}, 120_000);
 
-	it('3. master data sync: upserts every changed vehicle into Postgres, acks every event', async () => {
+	it('3. master data sync: upserts every changed vehicle into Postgres in batches, an older change never overwrites a newer one', async () => {
 		const { sim } = events;
 		// One more change while n8n runs (the earlier ones waited in the queue).
 		const vehicle = sim.vehicleIds()[2];
@@ -627,45 +781,65 @@ describeE2e('the example workflows in n8n 2.41', () => {
 		sim.setVehicleFlags(vehicle, { lifeStatus });
 		expect(changed.length).toBeGreaterThan(3);
 
-		await waitFor(
-			async () =>
-				(await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.masterDataSync)).length ===
-				changed.length,
-			`${changed.length} sync executions`,
-			90_000,
-		);
-		await waitFor(async () => {
+		const rows = await eventually(async () => {
 			const counts = await queueCounts(events.changesQueue);
-			return counts.ready === 0 && counts.unacked === 0;
-		}, 'the changes queue to be empty');
-		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.masterDataSync);
-		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
-
-		const rows = (
-			await psql(
-				DATABASE,
-				"SELECT id, license_plate, vin, brand, model, operation_status, life_status, rental_status, array_to_string(tags, ',') FROM invers_vehicles ORDER BY id",
+			expect(counts).toEqual({ ready: 0, unacked: 0 });
+			const current = (
+				await psql(
+					DATABASE,
+					"SELECT id, license_plate, vin, brand, model, operation_status, life_status, rental_status, array_to_string(tags, ','), (extract(epoch FROM modified_at) * 1000)::bigint FROM invers_vehicles ORDER BY id",
+				)
 			)
-		)
-			.trim()
-			.split('\n')
-			.map((line) => line.split('\t'));
-		const expectedIds = [...new Set(changed)].filter((id) => sim.getVehicle(id)).sort();
-		expect(rows.map((row) => row[0])).toEqual(expectedIds);
-		for (const [id, plate, vin, brand, model, operation, life, rental, tags] of rows) {
-			const current = sim.getVehicle(id)!;
-			expect({ plate, vin, brand, model, operation, life, rental, tags }).toEqual({
-				plate: current.master_data.license_plate ?? '',
-				vin: current.master_data.vin ?? '',
-				brand: current.master_data.brand ?? '',
-				model: current.master_data.model ?? '',
-				operation: current.operation_status.value,
-				life: current.life_status.value,
-				rental: current.rental_status.value,
-				tags: (current.tags ?? []).join(','),
-			});
-		}
+				.trim()
+				.split('\n')
+				.map((line) => line.split('\t'));
+			const expectedIds = [...new Set(changed)].filter((id) => sim.getVehicle(id)).sort();
+			expect(current.map((row) => row[0])).toEqual(expectedIds);
+			for (const [
+				id,
+				plate,
+				vin,
+				brand,
+				model,
+				operation,
+				life,
+				rental,
+				tags,
+				modified,
+			] of current) {
+				const now = sim.getVehicle(id)!;
+				expect({
+					plate,
+					vin,
+					brand,
+					model,
+					operation,
+					life,
+					rental,
+					tags,
+					modified: Number(modified),
+				}).toEqual({
+					plate: now.master_data.license_plate ?? '',
+					vin: now.master_data.vin ?? '',
+					brand: now.master_data.brand ?? '',
+					model: now.master_data.model ?? '',
+					operation: now.operation_status.value,
+					life: now.life_status.value,
+					rental: now.rental_status.value,
+					tags: (now.tags ?? []).join(','),
+					modified: Date.parse(now.modified_at),
+				});
+			}
+			return current;
+		}, 120_000);
+		// The change from 2020 delivered in test 6 found a newer row and changed nothing.
+		expect(rows.find((row) => row[0] === sim.vehicleIds()[0])![6]).not.toBe('DECOMMISSIONED');
 		const garage = rows.filter((row) => row[5] === 'GARAGE');
 		expect(garage.length).toBeGreaterThanOrEqual(2);
-	}, 150_000);
+		// One execution per batch, far fewer than events; every one succeeded.
+		const executions = await listExecutions(n8n!.url, cookie, EXAMPLE_IDS.masterDataSync);
+		expect(executions.length).toBeGreaterThan(0);
+		expect(executions.length).toBeLessThan(changed.length);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+	}, 180_000);
 });

@@ -50,6 +50,7 @@ export const EXAMPLE_IDS = {
 	unlockOnBooking: 'inversExample004',
 	onboarding: 'inversExample005',
 	fleetStateMirror: 'inversExample006',
+	fleetStateMirrorPostgres: 'inversExample008',
 } as const;
 
 /** Only under jest.e2e.config.js (which sets INVERS_E2E): `npm test` skips these suites. */
@@ -489,41 +490,7 @@ export async function queueConsumers(queue: string): Promise<number> {
 	return 0;
 }
 
-/** Removes the Redis keys of a Bull queue prefix (queue mode) once a suite is done. */
-export async function deleteRedisKeys(prefix: string): Promise<void> {
-	const { stdout } = await execFileAsync('redis-cli', ['--scan', '--pattern', `${prefix}:*`]);
-	const keys = stdout.split('\n').filter(Boolean);
-	if (keys.length) await execFileAsync('redis-cli', ['del', ...keys]);
-}
-
-export async function psql(database: string, sql: string): Promise<string> {
-	const { stdout } = await execFileAsync('psql', [
-		'-h',
-		'127.0.0.1',
-		'-U',
-		'postgres',
-		'-d',
-		database,
-		'-v',
-		'ON_ERROR_STOP=1',
-		'-At',
-		'-F',
-		'\t',
-		'-c',
-		sql,
-	]);
-	return stdout;
-}
-
-/** A fresh database for a suite (dropped by `dropDatabase`). */
-export async function createDatabase(name: string): Promise<void> {
-	await psql('postgres', `DROP DATABASE IF EXISTS "${name}"`);
-	await psql('postgres', `CREATE DATABASE "${name}"`);
-}
-
-export async function dropDatabase(name: string): Promise<void> {
-	await psql('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-}
+export { createDatabase, deleteRedisKeys, dropDatabase, psql } from './services';
 
 /** How often each value occurs. */
 export function countBy(values: unknown[]): Map<unknown, number> {

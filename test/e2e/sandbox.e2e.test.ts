@@ -254,7 +254,7 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 	let parkedCar: string;
 
 	it(
-		'first start: publishes 2, 3 and 6, leaves 1, 4 and 5, prints alerts and a parked car; SIGINT to npm ends everything',
+		'first start: publishes 2, 3 and 6, leaves 1, 4, 5, 7 and 8, prints alerts and a parked car; SIGINT to npm ends everything',
 		async () => {
 			const sandbox = startSandbox();
 			const text = await banner(sandbox, 8 * 60_000);
@@ -264,9 +264,9 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 				'published, running now: 2 Event-triggered alert, 3 Master data sync to Postgres, 6 Fleet state mirror',
 			);
 			expect(text).toContain(
-				'not published: 1 Nightly maintenance sweep, 4 Unlock on booking (webhook), 5 Fleet onboarding, 7 Fleet assistant (AI agent)',
+				'not published: 1 Nightly maintenance sweep, 4 Unlock on booking (webhook), 5 Fleet onboarding, 7 Fleet assistant (AI agent), 8 Fleet state mirror (PostgreSQL)',
 			);
-			expect(text).toContain('imported now: 1, 2, 3, 4, 5, 6, 7; kept as they are in n8n: none');
+			expect(text).toContain('imported now: 1, 2, 3, 4, 5, 6, 7, 8; kept as they are in n8n: none');
 			expect(text).toContain(`example 2 posts to http://127.0.0.1:${ports.alert}/invers-alert`);
 			const example4 = /example 4: {3}publish it, then it unlocks (\S+) \(a parked, free car/.exec(
 				text,
@@ -290,6 +290,8 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 				[EXAMPLE_IDS.unlockOnBooking]: false,
 				[EXAMPLE_IDS.onboarding]: false,
 				[EXAMPLE_IDS.fleetStateMirror]: true,
+				// Example 6's alternative, on the same queues.
+				[EXAMPLE_IDS.fleetStateMirrorPostgres]: false,
 			});
 
 			// Every vehicle reports once: the low ones alert (printed here), the mirror fills its table.
@@ -367,12 +369,12 @@ describeE2e('npm start (the sandbox) as a new user meets it', () => {
 			const sandbox = startSandbox();
 			const text = await banner(sandbox, 5 * 60_000);
 
-			expect(text).toContain('imported now: none; kept as they are in n8n: 1, 2, 3, 4, 5, 6, 7');
+			expect(text).toContain('imported now: none; kept as they are in n8n: 1, 2, 3, 4, 5, 6, 7, 8');
 			expect(text).toContain(
 				'published, running now: 3 Master data sync to Postgres, 4 Unlock on booking (webhook), 6 Fleet state mirror',
 			);
 			expect(text).toContain(
-				'not published: 1 Nightly maintenance sweep, 2 Event-triggered alert, 5 Fleet onboarding, 7 Fleet assistant (AI agent)',
+				'not published: 1 Nightly maintenance sweep, 2 Event-triggered alert, 5 Fleet onboarding, 7 Fleet assistant (AI agent), 8 Fleet state mirror (PostgreSQL)',
 			);
 			expect(text).not.toContain('publish it, then');
 			const line = /example 4: {3}published; it unlocks (\S+) [^\n]*\n\s+(curl [^\n]+)/.exec(text);
