@@ -13,6 +13,7 @@ import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nIn
 import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
 import { publishWorkflow } from '../../scripts/sandbox/workflowsApi';
 import type { EventSimulator, RunResult } from './harness';
+import { differences } from '../harness/savedWorkflowMatch';
 import {
 	AMQP_URL,
 	deleteQueues,
@@ -33,8 +34,6 @@ import {
 } from './harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'saved-workflows');
-/** In an expected item: the field is there and not null, whatever its value (ids, flow ids). */
-const ANY = '{{any}}';
 /** The seeded fleet every fixture starts from (vehicle ids are stable: seed 1). */
 const FLEET_SIZE = 12;
 
@@ -80,37 +79,6 @@ function readFixtures(): Fixture[] {
 				expected: read('.expected.json') as Expected,
 			};
 		});
-}
-
-/**
- * Where `actual` differs from `expected`: an object matches when each expected field matches (other
- * fields are ignored: they may be volatile or new), an array when it has as many entries and each
- * matches, `{{any}}` when the value is there and not null, anything else when equal.
- */
-function differences(actual: unknown, expected: unknown, at = '$'): string[] {
-	if (expected === ANY) {
-		return actual === undefined || actual === null ? [`${at}: missing (expected any value)`] : [];
-	}
-	if (Array.isArray(expected)) {
-		if (!Array.isArray(actual)) return [`${at}: expected an array, got ${JSON.stringify(actual)}`];
-		if (actual.length !== expected.length) {
-			return [
-				`${at}: expected ${expected.length} entries, got ${actual.length}: ${JSON.stringify(actual).slice(0, 500)}`,
-			];
-		}
-		return expected.flatMap((entry, index) => differences(actual[index], entry, `${at}[${index}]`));
-	}
-	if (expected && typeof expected === 'object') {
-		if (!actual || typeof actual !== 'object' || Array.isArray(actual)) {
-			return [`${at}: expected an object, got ${JSON.stringify(actual)}`];
-		}
-		return Object.entries(expected).flatMap(([key, value]) =>
-			differences((actual as Record<string, unknown>)[key], value, `${at}.${key}`),
-		);
-	}
-	return actual === expected
-		? []
-		: [`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
 }
 
 /** Every item a node put out, over all its runs in all the executions. */
