@@ -294,6 +294,12 @@ describe('In Batches, Latest per Vehicle', () => {
 				position: { lat: 1, lon: 2 },
 			},
 			state_recorded_at: at(30),
+			// Simplified values keep their own times: a store compares per property, not by the newest.
+			vehicle_state_timestamps: {
+				state_of_charge_or_fuel_level_in_percent: at(30),
+				mileage_in_kilometers: at(10),
+				position: at(20),
+			},
 			vehicle: null,
 			event_count: 3,
 			event_ids: [published[0], published[2], published[3]],

@@ -149,6 +149,8 @@ function toItem(latest: VehicleLatest, options: ItemOptions): IDataObject {
 		if (options.simplify) {
 			const simplified = simplifyState(latest.state);
 			item.vehicle_state = simplified.state as IDataObject;
+			// The merged values are of different times: a store compares them property by property.
+			item.vehicle_state_timestamps = timestampsOf(latest.state);
 			item.state_recorded_at = simplified.newestTimestamp ?? null;
 		} else {
 			item.vehicle_state = latest.state as IDataObject;
@@ -168,6 +170,16 @@ function toItem(latest: VehicleLatest, options: ItemOptions): IDataObject {
 	item.flow_id = latest.flowId;
 	item.redelivered = latest.redelivered;
 	return item;
+}
+
+/** Property → its timestamp as received (null for a value that carried none). */
+function timestampsOf(state: Record<string, unknown>): IDataObject {
+	const timestamps: IDataObject = {};
+	for (const property of Object.keys(state)) {
+		const own = (state[property] as { timestamp?: unknown } | null)?.timestamp;
+		timestamps[property] = typeof own === 'string' ? own : null;
+	}
+	return timestamps;
 }
 
 function millisOf(value: string | undefined): number {
