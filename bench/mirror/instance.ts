@@ -11,7 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
-import { installPackage, n8nCli, ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
+import {
+	installPackage,
+	n8nCli,
+	ownerSession,
+	queueModeEnv,
+	startN8n,
+} from '../../scripts/sandbox/n8nInstance';
 import { freePort } from '../../scripts/sandbox/ports';
 import { createDatabase, deleteRedisKeys, dropDatabase, psql } from '../../test/e2e/services';
 import { TreeMonitor } from './processTree';
@@ -33,19 +39,7 @@ function modeEnv(mode: Mode, database: string): NodeJS.ProcessEnv {
 	if (mode === 'regular') return base;
 	return {
 		...base,
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: '6379',
-		QUEUE_BULL_PREFIX: `bull-${database}`,
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: '5432',
-		DB_POSTGRESDB_DATABASE: database,
-		DB_POSTGRESDB_USER: 'postgres',
-		DB_POSTGRESDB_PASSWORD: '',
-		// n8n's cache in Redis (a workflow's project, …) is shared by every instance with the same
-		// prefix: a copy made from another template would find the project of the last run there.
-		N8N_CACHE_REDIS_KEY_PREFIX: `cache-${database}`,
+		...queueModeEnv(database, database),
 		// The copies share the template's credentials: the same key decrypts them.
 		N8N_ENCRYPTION_KEY: `bench-mirror-${RUN}`,
 	};

@@ -72,6 +72,28 @@ export function n8nEnv(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 }
 
 /**
+ * n8n's queue mode against the local Redis and PostgreSQL: the main instance takes triggers and
+ * webhooks, workers run the executions. `name` keeps one instance's jobs, database and cache
+ * apart from every other on the same Redis (n8n's cache holds, e.g., a workflow's project: a
+ * shared prefix would hand one instance another's).
+ */
+export function queueModeEnv(name: string, database: string): NodeJS.ProcessEnv {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: '6379',
+		QUEUE_BULL_PREFIX: `bull-${name}`,
+		N8N_CACHE_REDIS_KEY_PREFIX: `cache-${name}`,
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: '5432',
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: 'postgres',
+		DB_POSTGRESDB_PASSWORD: '',
+	};
+}
+
+/**
  * Installs the package the way n8n installs a community package: from `npm pack`, with its
  * runtime dependencies, into `<user folder>/.n8n/nodes/node_modules/<name>`. Needs `dist/`.
  */

@@ -7,7 +7,7 @@
 import type { AmqpPublisher } from '../../simulator/amqpPublisher';
 import { createAmqpPublisher } from '../../simulator/amqpPublisher';
 import type { N8nInstanceOptions, RunningN8n } from '../../scripts/sandbox/n8nInstance';
-import { ownerSession, startN8n } from '../../scripts/sandbox/n8nInstance';
+import { ownerSession, queueModeEnv, startN8n } from '../../scripts/sandbox/n8nInstance';
 import {
 	AMQP_URL,
 	Receiver,
@@ -54,16 +54,7 @@ describeE2e('the INVERS Trigger in queue mode (main + worker)', () => {
 		publisher = await createAmqpPublisher({ url: AMQP_URL, fleetId });
 		queue = publisher.queues['vehicle-states'];
 		main = await newInstance('queue', {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: '6379',
-			QUEUE_BULL_PREFIX: `bull-${fleetId}`,
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: '5432',
-			DB_POSTGRESDB_DATABASE: database,
-			DB_POSTGRESDB_USER: 'postgres',
-			DB_POSTGRESDB_PASSWORD: '',
+			...queueModeEnv(fleetId, database),
 			N8N_ENCRYPTION_KEY: `e2e-${fleetId}`,
 		});
 		await importCredentials(main, [inversCredential('http://127.0.0.1:9')]);
