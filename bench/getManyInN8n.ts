@@ -16,11 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import {
-	sandboxCredential,
-	SANDBOX_CREDENTIAL_ID,
-	SANDBOX_CREDENTIAL_NAME,
-} from '../scripts/sandbox/credential';
+import { sandboxCredential } from '../scripts/sandbox/credential';
 import { ensureN8nInstalled } from '../scripts/sandbox/install';
 import type { N8nInstanceOptions } from '../scripts/sandbox/n8nInstance';
 import { installPackage, n8nCli, startN8n } from '../scripts/sandbox/n8nInstance';
@@ -29,7 +25,7 @@ import { freePort } from '../scripts/sandbox/ports';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import type { ChainNode } from '../test/e2e/linearWorkflow';
-import { linearWorkflow, webhookNode } from '../test/e2e/linearWorkflow';
+import { benchWorkflow, getMany, httpRequestChain } from './getManyWorkflows';
 import { management } from '../test/harness/params';
 import { measureInWorker, median } from './getManyPasses';
 
@@ -50,82 +46,6 @@ const LATENCY_MS = argument('latency-ms', 0, 0);
 
 /** n8n runs on Node 24: the plain loop is timed on the same runtime (and on this one, for reference). */
 const NODE24 = path.join(NODE24_BIN, 'node');
-
-const CREDENTIALS = {
-	inversOneApi: { id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME },
-};
-
-/**
- * `Webhook (GET /webhook/<path>) → nodes…`, answering with no data once the workflow has ended and
- * keeping no execution data, so that a call times the execution and nothing after it.
- */
-function benchWorkflow(id: string, webhookPath: string, chain: ChainNode[]) {
-	return linearWorkflow(
-		id,
-		`INVERS bench: ${webhookPath}`,
-		[webhookNode(webhookPath, 'noData'), ...chain],
-		{
-			saveDataSuccessExecution: 'none',
-			saveDataErrorExecution: 'all',
-			saveManualExecutions: false,
-			saveExecutionProgress: false,
-		},
-	);
-}
-
-const getMany = (parameters: object): ChainNode => ({
-	name: 'Get Many',
-	type: 'n8n-nodes-invers-oneapi.inversVehicleManagement',
-	typeVersion: 1,
-	parameters,
-	credentials: CREDENTIALS,
-});
-
-/**
- * What operators do today: n8n's HTTP Request node with its pagination (the page token of each
- * answer into the next request) and the same credential, then Split Out for one item per vehicle.
- */
-function httpRequestChain(simulatorUrl: string): ChainNode[] {
-	return [
-		{
-			name: 'HTTP Request',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			credentials: CREDENTIALS,
-			parameters: {
-				url: `${simulatorUrl}/vehicles`,
-				authentication: 'predefinedCredentialType',
-				nodeCredentialType: 'inversOneApi',
-				sendQuery: true,
-				queryParameters: { parameters: [{ name: 'limit', value: '100' }] },
-				options: {
-					pagination: {
-						pagination: {
-							paginationMode: 'updateAParameterInEachRequest',
-							parameters: {
-								parameters: [
-									{
-										type: 'qs',
-										name: 'page_token',
-										value: '={{ $response.body.next_page_token }}',
-									},
-								],
-							},
-							paginationCompleteWhen: 'other',
-							completeExpression: '={{ !$response.body.next_page_token }}',
-						},
-					},
-				},
-			},
-		},
-		{
-			name: 'Split Out',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} },
-		},
-	];
-}
 
 /** Token requests n8n made (the plain loop's own are not counted). */
 let n8nTokenRequests = 0;
@@ -207,7 +127,7 @@ async function main() {
 	const httpRequest: InN8n = {
 		label: 'HTTP Request with pagination, then Split Out',
 		path: 'bench-http-request',
-		chain: httpRequestChain(sim.url),
+		chain: httpRequestChain(sim.url, 100),
 		ms: [],
 	};
 	const contenders = [node, fixedCost, httpRequest];

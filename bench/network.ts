@@ -25,19 +25,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { TOKEN_PATH } from '../nodes/shared/contract';
-import {
-	sandboxCredential,
-	SANDBOX_CREDENTIAL_ID,
-	SANDBOX_CREDENTIAL_NAME,
-} from '../scripts/sandbox/credential';
+import { sandboxCredential } from '../scripts/sandbox/credential';
 import { ensureN8nInstalled } from '../scripts/sandbox/install';
 import type { N8nInstanceOptions } from '../scripts/sandbox/n8nInstance';
 import { installPackage, n8nCli, startN8n } from '../scripts/sandbox/n8nInstance';
 import { NODE24_BIN } from '../scripts/sandbox/paths';
 import { freePort } from '../scripts/sandbox/ports';
 import { startSimulator } from '../simulator';
-import type { ChainNode } from '../test/e2e/linearWorkflow';
-import { linearWorkflow, webhookNode } from '../test/e2e/linearWorkflow';
+import { benchWorkflow, getMany, httpRequestChain } from './getManyWorkflows';
 import { makeCertificates } from '../test/harness/certificates';
 import { management } from '../test/harness/params';
 import { startRelay } from '../test/harness/relay';
@@ -72,72 +67,6 @@ if (COMPRESSION !== 'gzip' && COMPRESSION !== 'none') {
 const HTTP_REQUEST_LIMIT = 100;
 /** The package's first page size (contract.ts, pageSizes.first), capped by the tenant. */
 const PACKAGE_PAGE = Math.min(1000, PAGE_MAX);
-
-const CREDENTIALS = { inversOneApi: { id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME } };
-
-function benchWorkflow(id: string, webhookPath: string, chain: ChainNode[]) {
-	return linearWorkflow(
-		id,
-		`INVERS network bench: ${webhookPath}`,
-		[webhookNode(webhookPath, 'noData'), ...chain],
-		{
-			saveDataSuccessExecution: 'none',
-			saveDataErrorExecution: 'all',
-			saveManualExecutions: false,
-			saveExecutionProgress: false,
-		},
-	);
-}
-
-const getMany = (parameters: object): ChainNode => ({
-	name: 'Get Many',
-	type: 'n8n-nodes-invers-oneapi.inversVehicleManagement',
-	typeVersion: 1,
-	parameters,
-	credentials: CREDENTIALS,
-});
-
-function httpRequestChain(baseUrl: string): ChainNode[] {
-	return [
-		{
-			name: 'HTTP Request',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			credentials: CREDENTIALS,
-			parameters: {
-				url: `${baseUrl}/vehicles`,
-				authentication: 'predefinedCredentialType',
-				nodeCredentialType: 'inversOneApi',
-				sendQuery: true,
-				queryParameters: { parameters: [{ name: 'limit', value: String(HTTP_REQUEST_LIMIT) }] },
-				options: {
-					pagination: {
-						pagination: {
-							paginationMode: 'updateAParameterInEachRequest',
-							parameters: {
-								parameters: [
-									{
-										type: 'qs',
-										name: 'page_token',
-										value: '={{ $response.body.next_page_token }}',
-									},
-								],
-							},
-							paginationCompleteWhen: 'other',
-							completeExpression: '={{ !$response.body.next_page_token }}',
-						},
-					},
-				},
-			},
-		},
-		{
-			name: 'Split Out',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} },
-		},
-	];
-}
 
 interface Sample {
 	ms: number;
@@ -191,7 +120,7 @@ async function main() {
 			path: 'net-get-one',
 			chain: [getMany(management('getMany', { returnAll: false, limit: 1 }))],
 		},
-		{ path: 'net-http-request', chain: httpRequestChain(apiUrl) },
+		{ path: 'net-http-request', chain: httpRequestChain(apiUrl, HTTP_REQUEST_LIMIT) },
 	];
 	let n8n: Awaited<ReturnType<typeof startN8n>> | undefined;
 	try {

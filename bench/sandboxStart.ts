@@ -12,10 +12,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { alive, descendants } from '../scripts/processTree';
 import { freePort } from '../scripts/sandbox/ports';
 import { REPO_ROOT } from '../scripts/sandbox/paths';
 
@@ -24,38 +25,6 @@ const BANNER = 'n8n with the INVERS nodes is running.';
 function argument(name: string, fallback: number): number {
 	const index = process.argv.indexOf(`--${name}`);
 	return index > 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-function descendants(pid: number): number[] {
-	const parents = new Map<number, number>();
-	for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-		} catch {
-			// Ended while listing.
-		}
-	}
-	const found: number[] = [];
-	const walk = (parent: number) => {
-		for (const [child, of] of parents) {
-			if (of === parent) {
-				found.push(child);
-				walk(child);
-			}
-		}
-	};
-	walk(pid);
-	return found;
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,26 +4,22 @@
  * publisher, which run in other processes.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+
+import { descendants, statFields } from '../../scripts/processTree';
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 interface ProcStat {
-	ppid: number;
 	/** utime + stime, in ticks (a process that ends keeps its last sampled ticks). */
 	ticks: number;
 }
 
 function readStat(pid: number): ProcStat | undefined {
-	try {
-		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// The command name may hold spaces and parentheses: the fields start after the last ')'.
-		const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-		const ticks = [11, 12].reduce((sum, index) => sum + Number(fields[index]), 0);
-		return { ppid: Number(fields[1]), ticks };
-	} catch {
-		return undefined;
-	}
+	const fields = statFields(pid);
+	if (!fields) return undefined;
+	const ticks = [11, 12].reduce((sum, index) => sum + Number(fields[index]), 0);
+	return { ticks };
 }
 
 function rssBytes(pid: number): number {
@@ -37,24 +33,7 @@ function rssBytes(pid: number): number {
 
 /** The roots and every process below them. */
 export function processTree(roots: number[]): number[] {
-	const children = new Map<number, number[]>();
-	for (const entry of readdirSync('/proc')) {
-		const pid = Number(entry);
-		if (!Number.isInteger(pid)) continue;
-		const stat = readStat(pid);
-		if (!stat) continue;
-		const list = children.get(stat.ppid) ?? [];
-		list.push(pid);
-		children.set(stat.ppid, list);
-	}
-	const tree: number[] = [];
-	const pending = [...roots];
-	while (pending.length) {
-		const pid = pending.pop()!;
-		tree.push(pid);
-		pending.push(...(children.get(pid) ?? []));
-	}
-	return tree;
+	return roots.flatMap((root) => [root, ...descendants(root)]);
 }
 
 /**

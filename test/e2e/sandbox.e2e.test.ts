@@ -9,9 +9,10 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { alive, commandOf, descendants } from '../../scripts/processTree';
 import { queueName, SANDBOX_TOPICS } from '../../simulator/amqpPublisher';
 import {
 	dataTableRows,
@@ -48,52 +49,6 @@ interface Sandbox {
 	/** Milliseconds between consecutive lines up to now (the longest silence). */
 	longestSilence(): number;
 	exited: Promise<number | null>;
-}
-
-/** Parent pid of every process, from /proc. */
-function processParents(): Map<number, number> {
-	const parents = new Map<number, number>();
-	for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-		} catch {
-			// Ended while listing.
-		}
-	}
-	return parents;
-}
-
-function descendants(pid: number): number[] {
-	const parents = processParents();
-	const found: number[] = [];
-	const walk = (parent: number) => {
-		for (const [child, of] of parents) {
-			if (of === parent) {
-				found.push(child);
-				walk(child);
-			}
-		}
-	};
-	walk(pid);
-	return found;
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-function commandOf(pid: number): string {
-	try {
-		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 120);
-	} catch {
-		return '(gone)';
-	}
 }
 
 describeE2e('npm start (the sandbox) as a new user meets it', () => {

@@ -4,46 +4,13 @@
  * one on. The end-to-end test of `npm start` sends the signals to the real thing.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { alive, descendants } from '../../scripts/processTree';
 import { REPO_ROOT } from '../../scripts/sandbox/paths';
 import { stopGroup } from '../../scripts/sandbox/processes';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'stopOnRequest.ts');
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/** Every process whose parent chain reaches `pid`, from /proc. */
-function descendants(pid: number): number[] {
-	const parents = new Map<number, number>();
-	for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-		} catch {
-			// Ended while listing.
-		}
-	}
-	const found: number[] = [];
-	const walk = (parent: number) => {
-		for (const [child, of] of parents) {
-			if (of === parent) {
-				found.push(child);
-				walk(child);
-			}
-		}
-	};
-	walk(pid);
-	return found;
-}
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
