@@ -6,13 +6,12 @@ import type { Delivery } from './amqp/delivery';
 import type { AnswerCounts } from './answers';
 import { DeliveryAnswers } from './answers';
 import { Batcher } from './batching/batcher';
-import type { BatchMember } from './batching/latestPerVehicle';
 import { latestPerVehicle } from './batching/latestPerVehicle';
 import type { Evaluation } from './conditions/evaluator';
 import { ConditionWatcher } from './conditions/watcher';
 import { DedupeWindow } from './dedupe';
 import { VehicleCache } from './enrichment/vehicleCache';
-import type { ExecutionHost } from './executions';
+import type { ExecutionHost, RunLimits } from './executions';
 import { Executions } from './executions';
 import { filterOutReason } from './events/filters';
 import type { ParsedEvent } from './events/parseEvent';
@@ -95,6 +94,9 @@ export class EventPipeline {
 	private readonly clock: FutureClock;
 	/** Acknowledge Immediately, one execution per event: the parallel limit the prefetch cannot enforce. */
 	private readonly slots?: ExecutionSlots;
+	/** How long a run is waited for; Acknowledge Immediately keeps its slot up to twice as long. */
+	private readonly limits: RunLimits;
+	private readonly immediateLimits: RunLimits;
 	/** Type and version pairs whose unreadable layout was logged already. */
 	private readonly unreadableReported = new Set<string>();
 
@@ -105,6 +107,11 @@ export class EventPipeline {
 	) {
 		const { logger } = host;
 		this.executions = new Executions(host);
+		this.limits = { timeoutMs: settings.executionTimeoutMs };
+		this.immediateLimits = {
+			timeoutMs: 2 * settings.executionTimeoutMs,
+			warnAfterMs: settings.executionTimeoutMs,
+		};
 		this.clock = new FutureClock((message) => logger.warn(message));
 		if (settings.deduplicate) {
 			this.dedupe = new DedupeWindow<Delivery>(settings.dedupeWindowMs, {
@@ -262,7 +269,7 @@ export class EventPipeline {
 				return undefined;
 			}
 		}
-		return this.startSingle({ delivery, event }, evaluation);
+		return this.startSingle(delivery, event, evaluation);
 	}
 
 	/**
@@ -288,9 +295,15 @@ export class EventPipeline {
 	}
 
 	/** One execution for one event, now or (Acknowledge Immediately) when a slot is free. */
-	private startSingle(member: BatchMember, evaluation?: Evaluation): Promise<void> | undefined {
-		return this.whenSlotFree(member.delivery, member.event.id, () =>
-			this.prepareAndRun(member, evaluation),
+	private startSingle(
+		delivery: Delivery,
+		event: ParsedEvent,
+		evaluation?: Evaluation,
+	): Promise<void> | undefined {
+		// The common case builds nothing to wait with: thousands of events a second pass here.
+		if (!this.slots) return this.prepareAndRun(delivery, event, evaluation);
+		return this.whenSlotFree(delivery, event.id, () =>
+			this.prepareAndRun(delivery, event, evaluation),
 		);
 	}
 
@@ -335,56 +348,52 @@ export class EventPipeline {
 		}
 	}
 
-	private prepareAndRun(member: BatchMember, evaluation?: Evaluation): Promise<void> | undefined {
-		const { delivery, event } = member;
+	private prepareAndRun(
+		delivery: Delivery,
+		event: ParsedEvent,
+		evaluation?: Evaluation,
+	): Promise<void> | undefined {
 		this.emittedForTestRun();
 		this.rememberVehicle(event);
 		const item = eventToItem(event, delivery, this.settings);
-		const items = evaluation ? this.conditions!.items(item, evaluation) : [item];
+		const items = evaluation ? this.conditions!.items(item, evaluation) : item;
 		if (this.needsEnrichment(event)) {
 			// Include Vehicle: the only step before the execution that waits (a REST request).
-			return this.enrichAndRun(member, item, items);
+			return this.enrichAndRun(delivery, event, item, items);
 		}
-		return this.run(delivery, event.id, items, `event ${event.id}`);
+		return this.run(delivery, event.id, items);
 	}
 
 	private async enrichAndRun(
-		member: BatchMember,
+		delivery: Delivery,
+		event: ParsedEvent,
 		item: IDataObject,
-		items: IDataObject[],
+		items: IDataObject | IDataObject[],
 	): Promise<void> {
-		const { delivery, event } = member;
 		await this.enrich(event, item);
 		if (this.closing && !this.slots) {
 			// Deactivated while the vehicle was fetched: leave the event to the next consumer.
 			this.answers.notRun(delivery, event.id);
 			return;
 		}
-		await this.run(delivery, event.id, items, `event ${event.id}`);
+		await this.run(delivery, event.id, items);
 	}
 
 	/** Emits the items; unless acknowledged already, answers once the execution ended. */
 	private run(
 		delivery: Delivery,
 		eventId: string | undefined,
-		items: IDataObject[],
-		label: string,
+		items: IDataObject | IDataObject[],
 	): Promise<void> | undefined {
-		const timeoutMs = this.settings.executionTimeoutMs;
 		if (this.slots) {
 			// Acknowledged already. The slot stays taken past the execution timeout, up to twice
 			// it (then the run is taken as lost), so Parallel Executions holds for every real run.
-			const outcome = this.executions.start(items, {
-				label,
-				timeoutMs: 2 * timeoutMs,
-				warnAfterMs: timeoutMs,
-			});
-			void outcome.then(this.slots.release);
+			void this.executions.start(items, this.immediateLimits, eventId).then(this.slots.release);
 			return undefined;
 		}
 		// Only the delivery and the ID wait with the run (see Executions.watch).
 		return this.executions
-			.start(items, { label, timeoutMs })
+			.start(items, this.limits, eventId)
 			.then((outcome: ExecutionOutcome) => this.answers.ran(delivery, eventId, outcome));
 	}
 
@@ -413,10 +422,7 @@ export class EventPipeline {
 			queue: delivery.queue,
 			redelivered: delivery.redelivered,
 		};
-		const label = `malformed message ${messageId ?? '(no message ID)'}`;
-		return this.whenSlotFree(delivery, messageId, () =>
-			this.run(delivery, messageId, [item], label),
-		);
+		return this.whenSlotFree(delivery, messageId, () => this.run(delivery, messageId, item));
 	}
 
 	/** Ids and sizes only: the payload may hold personal or secret data. */

@@ -17,20 +17,28 @@ export interface ExecutionHost {
 	logger: Logger;
 }
 
-export interface StartOptions {
+/** What one execution is started for, named in warnings. */
+export interface RunSubject {
+	/** The event's ID, for a batch its first event's. */
+	eventId: string | undefined;
+	/** Events the execution stands for (1, or a batch's size). */
+	events: number;
+}
+
+/** How long to wait for a run. */
+export interface RunLimits {
 	/** The wait ends with `timeout` after this long. */
 	timeoutMs: number;
 	/** A warning names the run when it is still running after this long (before the timeout). */
 	warnAfterMs?: number;
-	/** Names the run in warnings: "event 1f3…", "batch of 500 events". */
-	label: string;
 }
 
 interface Running extends ListNode<Running> {
 	deadline: number;
 	/** When to warn that it still runs; NaN once warned or when not asked. */
 	warnAt: number;
-	label: string;
+	eventId: string | undefined;
+	events: number;
 	/** Resolves with the first end: the run, the timeout sweeper or dispose. */
 	outcome: Promise<ExecutionOutcome>;
 	finish: (outcome: ExecutionOutcome) => void;
@@ -53,14 +61,21 @@ export class Executions {
 
 	/**
 	 * Starts one execution with these items and waits for it. Never rejects: a failure to start
-	 * is a failed outcome.
+	 * is a failed outcome. Nothing is built per run beyond the wait itself (thousands a second):
+	 * warnings name the run from its subject only when they are written.
 	 */
-	start(items: IDataObject[], options: StartOptions): Promise<ExecutionOutcome> {
+	start(
+		items: IDataObject | IDataObject[],
+		limits: RunLimits,
+		eventId: string | undefined,
+		events = 1,
+	): Promise<ExecutionOutcome> {
 		const done = this.host.createDeferred();
-		const running = this.watch(done, options);
+		const running = this.watch(done, limits, eventId, events);
 		try {
 			this.started++;
-			this.host.emit([items.map((json) => ({ json }))], done);
+			const data = Array.isArray(items) ? items.map((json) => ({ json })) : [{ json: items }];
+			this.host.emit([data], done);
 		} catch (error) {
 			this.host.logger.error(
 				`INVERS Trigger: starting the workflow failed: ${(error as Error).message}`,
@@ -71,20 +86,26 @@ export class Executions {
 	}
 
 	/**
-	 * The wait for one run, built where the items are out of scope: what waits holds the label,
+	 * The wait for one run, built where the items are out of scope: what waits holds the event ID,
 	 * not the event or its items (a waiting closure keeps its whole scope alive, and one that V8
 	 * has moved to the old generation keeps those objects there until the next full collection).
 	 */
-	private watch(done: DeferredRun, options: StartOptions): Running {
+	private watch(
+		done: DeferredRun,
+		limits: RunLimits,
+		eventId: string | undefined,
+		events: number,
+	): Running {
 		let resolve: (outcome: ExecutionOutcome) => void = () => undefined;
 		const now = Date.now();
 		const running: Running = {
 			// Fields the list sets, present from the start: one object shape for every run.
 			previous: undefined,
 			next: undefined,
-			deadline: now + options.timeoutMs,
-			warnAt: options.warnAfterMs === undefined ? NaN : now + options.warnAfterMs,
-			label: options.label,
+			deadline: now + limits.timeoutMs,
+			warnAt: limits.warnAfterMs === undefined ? NaN : now + limits.warnAfterMs,
+			eventId,
+			events,
 			outcome: new Promise<ExecutionOutcome>((settle) => (resolve = settle)),
 			finish: (outcome) => {
 				// The first end counts: the run, the timeout sweeper or dispose.
@@ -92,14 +113,14 @@ export class Executions {
 				if (outcome === 'timeout' && !this.disposed) {
 					this.timedOut++;
 					this.host.logger.warn(
-						`INVERS Trigger: execution of ${running.label} did not finish within ${Math.round(options.timeoutMs / 1000)} s; releasing it as the acknowledge mode says`,
+						`INVERS Trigger: execution of ${nameOf(running)} did not finish within ${Math.round(limits.timeoutMs / 1000)} s; releasing it as the acknowledge mode says`,
 					);
 				}
 				resolve(outcome);
 			},
 		};
 		this.running.add(running);
-		this.startSweeper(options.timeoutMs);
+		this.startSweeper(limits.timeoutMs);
 		done.promise.then(
 			(run) => running.finish(outcomeOfRun(run)),
 			() => running.finish('failure'),
@@ -120,7 +141,7 @@ export class Executions {
 					if (running.warnAt <= now) {
 						running.warnAt = NaN;
 						this.host.logger.warn(
-							`INVERS Trigger: execution of ${running.label} is still running; its parallel slot stays taken until it ends`,
+							`INVERS Trigger: execution of ${nameOf(running)} is still running; its parallel slot stays taken until it ends`,
 						);
 					}
 					if (running.deadline <= now) running.finish('timeout');
@@ -136,4 +157,10 @@ export class Executions {
 		this.sweeper = undefined;
 		this.running.forEach((running) => running.finish('timeout'));
 	}
+}
+
+/** "event 1f3…", or "a batch of 500 events (first 1f3…)". */
+function nameOf(run: { eventId: string | undefined; events: number }): string {
+	const id = run.eventId ?? '(no event ID)';
+	return run.events > 1 ? `a batch of ${run.events} events (first ${id})` : `event ${id}`;
 }

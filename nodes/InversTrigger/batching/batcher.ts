@@ -1,7 +1,7 @@
 import type { IDataObject, Logger } from 'n8n-workflow';
 
 import type { DeliveryAnswers } from '../answers';
-import type { Executions } from '../executions';
+import type { Executions, RunLimits } from '../executions';
 import { cancellableDelay } from '../timers';
 import type { BatchMember } from './latestPerVehicle';
 
@@ -171,10 +171,7 @@ export class Batcher {
 		if (this.host.acknowledgeAtStart) {
 			for (const member of live) answers.acceptBeforeRun(member.delivery, member.event.id);
 		}
-		const outcome = this.host.executions.start(items, {
-			label: `a batch of ${live.length} events (first ${live[0].event.id})`,
-			...this.timeouts(),
-		});
+		const outcome = this.host.executions.start(items, this.limits(), live[0].event.id, live.length);
 		void outcome.then((result) => {
 			try {
 				if (!this.host.acknowledgeAtStart) {
@@ -190,7 +187,7 @@ export class Batcher {
 	 * With Acknowledge Immediately the slot stays taken past the execution timeout, up to twice
 	 * it (then the run is taken as lost), so Parallel Batches holds for every real run.
 	 */
-	private timeouts(): { timeoutMs: number; warnAfterMs?: number } {
+	private limits(): RunLimits {
 		const timeoutMs = this.host.executionTimeoutMs;
 		return this.host.acknowledgeAtStart
 			? { timeoutMs: 2 * timeoutMs, warnAfterMs: timeoutMs }

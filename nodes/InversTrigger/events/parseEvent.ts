@@ -132,8 +132,8 @@ function layoutOf(type: string, data: Record<string, unknown>): EventLayout | un
 		return asRecord(data[vehicleChanged.vehicleField]) ? 'vehicleChanged' : undefined;
 	}
 	if (type === events.types.vehicleStateRecorded) {
-		const hasState = vehicleState.stateFields.some((field) => asRecord(data[field]));
-		return hasState && asText(data[vehicleState.vehicleIdField]) ? 'vehicleState' : undefined;
+		if (!asText(data[vehicleState.vehicleIdField])) return undefined;
+		for (const field of vehicleState.stateFields) if (asRecord(data[field])) return 'vehicleState';
 	}
 	return undefined;
 }
