@@ -25,7 +25,6 @@
  * runs the contenders of `--queue-mode` after the regular ones.
  */
 import { ensureN8nInstalled } from '../scripts/sandbox/install';
-import type { AmqpPublisher } from '../simulator/amqpPublisher';
 import { MIRROR_TOPICS, createAmqpPublisher } from '../simulator/amqpPublisher';
 import { sandboxCredential } from '../scripts/sandbox/credential';
 import { sandboxPostgresCredential } from '../scripts/sandbox/postgresCredential';
@@ -37,7 +36,7 @@ import { MarkerProbe, isMarker } from './mirror/marker';
 import type { Mode, Template } from './mirror/instance';
 import { prepareTemplate, removeTemplate, startCopy } from './mirror/instance';
 import type { StepResult } from './mirror/steps';
-import { createDatabase, dropDatabase } from '../test/e2e/services';
+import { AMQP_URL, createDatabase, deleteQueues, dropDatabase } from '../test/e2e/services';
 import {
 	ALLOWED_LAG_GROWTH_SECONDS,
 	QueueDepth,
@@ -45,8 +44,6 @@ import {
 	drained,
 	runStep,
 } from './mirror/steps';
-
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 function flag(name: string): string | undefined {
 	const index = process.argv.indexOf(`--${name}`);
@@ -149,24 +146,6 @@ async function consumersOn(queues: string[]): Promise<boolean> {
 			if ((await channel.checkQueue(queue)).consumerCount === 0) return false;
 		}
 		return true;
-	} finally {
-		await connection.close().catch(() => undefined);
-	}
-}
-
-async function deleteQueues(publisher: AmqpPublisher): Promise<void> {
-	const { connect } = await import('amqplib');
-	const connection = await connect(AMQP_URL);
-	try {
-		const channel = await connection.createChannel();
-		for (const queue of [
-			...Object.values(publisher.queues),
-			...Object.values(publisher.deadLetterQueues),
-		]) {
-			await channel.deleteQueue(queue).catch(() => undefined);
-		}
-		await channel.deleteExchange(publisher.exchange).catch(() => undefined);
-		await channel.deleteExchange(`${publisher.exchange}.dead-letter`).catch(() => undefined);
 	} finally {
 		await connection.close().catch(() => undefined);
 	}

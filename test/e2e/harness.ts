@@ -28,6 +28,7 @@ import {
 import type { Simulator, SimulatorOptions } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
 import { sandboxCredential } from '../../scripts/sandbox/credential';
+import { AMQP_URL } from './services';
 import { forFleet } from '../../scripts/sandbox/examples';
 import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
 import { n8nCli, n8nEnv } from '../../scripts/sandbox/n8nInstance';
@@ -39,7 +40,6 @@ const execFileAsync = promisify(execFile);
 
 export { freePort };
 
-export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const PACKAGE_NAME = 'n8n-nodes-invers-oneapi';
 
@@ -132,28 +132,6 @@ export async function startEventSimulator(
 			await sim.close();
 		},
 	};
-}
-
-/** Removes a test fleet's queues (they are durable) once a suite is done with them. */
-export async function deleteQueues(publisher: AmqpPublisher): Promise<void> {
-	const { connect } = await import('amqplib');
-	const connection = await connect(AMQP_URL);
-	try {
-		const channel = await connection.createChannel();
-		for (const queue of [
-			...Object.values(publisher.queues),
-			...Object.values(publisher.deadLetterQueues),
-		]) {
-			await channel.deleteQueue(queue).catch(() => undefined);
-		}
-		if (publisher.exchange !== 'invers.events') {
-			await channel.deleteExchange(publisher.exchange).catch(() => undefined);
-			await channel.deleteExchange(`${publisher.exchange}.dead-letter`).catch(() => undefined);
-		}
-		await channel.close().catch(() => undefined);
-	} finally {
-		await connection.close().catch(() => undefined);
-	}
 }
 
 type Workflow = {
@@ -490,7 +468,14 @@ export async function queueConsumers(queue: string): Promise<number> {
 	return 0;
 }
 
-export { createDatabase, deleteRedisKeys, dropDatabase, psql } from './services';
+export {
+	AMQP_URL,
+	createDatabase,
+	deleteQueues,
+	deleteRedisKeys,
+	dropDatabase,
+	psql,
+} from './services';
 
 /** How often each value occurs. */
 export function countBy(values: unknown[]): Map<unknown, number> {

@@ -1,11 +1,37 @@
 /**
- * The local services the end-to-end suites and the n8n benchmarks use besides RabbitMQ: PostgreSQL
- * through psql and Redis through redis-cli. No jest here, so the benchmarks can use it too.
+ * The local services the end-to-end suites and the n8n benchmarks share: RabbitMQ's test queues,
+ * PostgreSQL through psql and Redis through redis-cli. No jest here, so the benchmarks can use it too.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+import type { AmqpPublisher } from '../../simulator/amqpPublisher';
+
 const execFileAsync = promisify(execFile);
+
+export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Removes a test fleet's queues (they are durable) once a suite is done with them. */
+export async function deleteQueues(publisher: AmqpPublisher): Promise<void> {
+	const { connect } = await import('amqplib');
+	const connection = await connect(AMQP_URL);
+	try {
+		const channel = await connection.createChannel();
+		for (const queue of [
+			...Object.values(publisher.queues),
+			...Object.values(publisher.deadLetterQueues),
+		]) {
+			await channel.deleteQueue(queue).catch(() => undefined);
+		}
+		if (publisher.exchange !== 'invers.events') {
+			await channel.deleteExchange(publisher.exchange).catch(() => undefined);
+			await channel.deleteExchange(`${publisher.exchange}.dead-letter`).catch(() => undefined);
+		}
+		await channel.close().catch(() => undefined);
+	} finally {
+		await connection.close().catch(() => undefined);
+	}
+}
 
 /** Removes the Redis keys of a Bull queue prefix (queue mode) once a suite is done. */
 export async function deleteRedisKeys(prefix: string): Promise<void> {

@@ -57,6 +57,21 @@ function agentOptions(policy: ConnectionPolicy): https.AgentOptions {
 	};
 }
 
+/**
+ * Asks the policy whether the connection's host may be reached; a refusal goes to the agent's
+ * callback, so the request fails with it before a socket is opened.
+ */
+function refusedHost(
+	policy: ConnectionPolicy,
+	options: http.ClientRequestArgs,
+	callback?: (error: Error | null, stream: Duplex) => void,
+): boolean {
+	const refused = policy.checkHost?.(String(options.host ?? options.hostname ?? ''));
+	if (!refused) return false;
+	callback?.(refused, undefined as unknown as Duplex);
+	return true;
+}
+
 /** https straight to the API. */
 class DirectHttpsAgent extends https.Agent {
 	constructor(private readonly policy: ConnectionPolicy) {
@@ -67,11 +82,7 @@ class DirectHttpsAgent extends https.Agent {
 		options: https.RequestOptions,
 		callback?: (error: Error | null, stream: Duplex) => void,
 	): Duplex | null | undefined {
-		const refused = this.policy.checkHost?.(String(options.host ?? options.hostname ?? ''));
-		if (refused) {
-			callback?.(refused, undefined as unknown as Duplex);
-			return undefined;
-		}
+		if (refusedHost(this.policy, options, callback)) return undefined;
 		const socket = super.createConnection(options) as Duplex;
 		markWhenReady(socket, 'secureConnect');
 		return socket;
@@ -117,11 +128,7 @@ class PlainHttpAgent extends http.Agent {
 		options: http.ClientRequestArgs,
 		callback?: (error: Error | null, stream: Duplex) => void,
 	): Duplex | undefined {
-		const refused = this.policy.checkHost?.(String(options.host ?? options.hostname ?? ''));
-		if (refused) {
-			callback?.(refused, undefined as unknown as Duplex);
-			return undefined;
-		}
+		if (refusedHost(this.policy, options, callback)) return undefined;
 		const socket = super.createConnection(options) as Duplex;
 		markWhenReady(socket, 'connect');
 		return socket;
