@@ -5,20 +5,23 @@
  *
  * Runs `npm start` as a user does, in a sandbox folder of its own (INVERS_SANDBOX_DIR, removed at
  * the end) with n8n from the cache (`npm start` installs it first when it is missing, which the
- * first round then includes): one start of a new sandbox (n8n creates its database), then `--warm`
- * restarts of it. Each round is timed from the command to the banner, then stopped with SIGINT to
+ * first round then includes, and says so): one start of a new sandbox (n8n creates its database),
+ * then `--warm` restarts of it. A first start on a fresh machine, download included:
+ * `HOME=$(mktemp -d) npm run bench:start -- --warm 1` (an empty npm cache and n8n cache; the
+ * sandbox's installs ignore npm_config_* from the outer npm, so a HOME of its own is what empties
+ * the npm cache). Each round is timed from the command to the banner, then stopped with SIGINT to
  * npm alone and timed until every process it started has ended. The load average is printed with
  * each round: on a shared machine it explains most of the spread.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { alive, descendants } from '../scripts/processTree';
 import { freePort } from '../scripts/sandbox/ports';
-import { REPO_ROOT } from '../scripts/sandbox/paths';
+import { N8N_BIN, REPO_ROOT } from '../scripts/sandbox/paths';
 
 const BANNER = 'n8n with the INVERS nodes is running.';
 
@@ -80,7 +83,13 @@ async function main() {
 	const sandboxDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'invers-bench-start-')), 'user');
 	const rounds: Round[] = [];
 	try {
-		rounds.push(await round('new sandbox (n8n installed)', sandboxDir));
+		const installs = !existsSync(N8N_BIN);
+		rounds.push(
+			await round(
+				installs ? 'new sandbox, installs n8n' : 'new sandbox (n8n installed)',
+				sandboxDir,
+			),
+		);
 		for (let index = 1; index <= warm; index++) {
 			rounds.push(await round(`restart ${index}`, sandboxDir));
 		}
