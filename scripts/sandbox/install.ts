@@ -125,7 +125,7 @@ async function ensureNode24(): Promise<void> {
 async function ensureN8n(): Promise<void> {
 	if (existsSync(path.join(N8N_DIR, MARKER)) && existsSync(N8N_BIN)) return;
 	console.log(
-		`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (once per machine: about 10 minutes, 3 GB; progress every 10 s; most of the first minutes are downloads, then the folder grows) …`,
+		`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (once per machine: 4 to 10 minutes, 3 GB; progress every 10 s; most of the first minutes are downloads, then the folder grows) …`,
 	);
 	mkdirSync(N8N_DIR, { recursive: true });
 	writeFileSync(path.join(N8N_DIR, 'package.json'), '{ "private": true }\n');
@@ -146,7 +146,7 @@ async function ensureN8n(): Promise<void> {
 			label: 'n8n install',
 			progress: true,
 			// Downloads first, then a long silent extract into node_modules: its size shows progress.
-			heartbeat: { usually: '8-10 minutes, ~3 GB in the end', folder: N8N_DIR },
+			heartbeat: { usually: '4-10 minutes, ~3 GB in the end', folder: N8N_DIR },
 		},
 	);
 	console.log("Compiling n8n's SQLite driver for Node 24 (npm rebuild sqlite3) …");
