@@ -8,6 +8,7 @@
  * Data Tables need a running n8n: `n8n execute` does not load n8n's modules, so a workflow using
  * the Data Table node fails there ("the module is disabled"); run it from the editor.
  */
+import { callN8n, dataOf } from './n8nRest';
 
 export interface DataTableDefinition {
 	name: string;
@@ -42,17 +43,13 @@ async function call<T>(
 	route: string,
 	body?: unknown,
 ): Promise<T> {
-	const response = await fetch(`${url}/rest${route}`, {
-		method,
-		// n8n's REST API wants a browser id from clients without a browser on state-changing calls.
-		headers: { cookie, 'content-type': 'application/json', 'browser-id': 'invers-sandbox' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) {
-		throw new Error(`n8n ${method} /rest${route}: HTTP ${response.status} ${text.slice(0, 500)}`);
+	const answer = await callN8n(url, cookie, method, `/rest${route}`, body);
+	if (!answer.ok) {
+		throw new Error(
+			`n8n ${method} /rest${route}: HTTP ${answer.status} ${answer.text.slice(0, 500)}`,
+		);
 	}
-	return (JSON.parse(text) as { data: T }).data;
+	return dataOf<T>(answer) as T;
 }
 
 /** The data table of that name in the owner's personal project, created when missing. */

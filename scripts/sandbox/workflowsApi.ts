@@ -3,6 +3,7 @@
  * running instance's REST API as the editor's "Publish" button does: at once, without a restart
  * (`n8n publish:workflow` writes the database only, and each CLI call boots n8n for seconds).
  */
+import { callN8n, dataOf } from './n8nRest';
 
 async function call<T>(
 	url: string,
@@ -11,20 +12,8 @@ async function call<T>(
 	route: string,
 	body?: unknown,
 ): Promise<{ ok: boolean; status: number; data?: T; text: string }> {
-	const response = await fetch(`${url}/rest${route}`, {
-		method,
-		// n8n's REST API wants a browser id from clients without a browser on state-changing calls.
-		headers: { cookie, 'content-type': 'application/json', 'browser-id': 'invers-sandbox' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	let data: T | undefined;
-	try {
-		data = (JSON.parse(text) as { data?: T }).data;
-	} catch {
-		// Not JSON: the text says what went wrong.
-	}
-	return { ok: response.ok, status: response.status, data, text };
+	const answer = await callN8n(url, cookie, method, `/rest${route}`, body);
+	return { ok: answer.ok, status: answer.status, data: dataOf<T>(answer), text: answer.text };
 }
 
 interface WorkflowRecord {

@@ -28,6 +28,7 @@ import {
 import type { Simulator, SimulatorOptions } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
 import { sandboxCredential } from '../../scripts/sandbox/credential';
+import { callN8n } from '../../scripts/sandbox/n8nRest';
 import { AMQP_URL } from './services';
 import { forFleet } from '../../scripts/sandbox/examples';
 import type { N8nInstanceOptions } from '../../scripts/sandbox/n8nInstance';
@@ -325,24 +326,8 @@ export async function rest<T = unknown>(
 	route: string,
 	body?: unknown,
 ): Promise<{ status: number; body: T }> {
-	const response = await fetch(`${url}${route}`, {
-		method,
-		headers: {
-			cookie,
-			'content-type': 'application/json',
-			// n8n's REST API wants this header from browser-less clients on state-changing calls.
-			'browser-id': 'invers-e2e',
-		},
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// Not JSON (static files are, anyway).
-	}
-	return { status: response.status, body: parsed as T };
+	const answer = await callN8n(url, cookie, method, route, body);
+	return { status: answer.status, body: answer.body as T };
 }
 
 export interface ExecutionSummary {
