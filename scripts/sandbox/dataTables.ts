@@ -8,7 +8,7 @@
  * Data Tables need a running n8n: `n8n execute` does not load n8n's modules, so a workflow using
  * the Data Table node fails there ("the module is disabled"); run it from the editor.
  */
-import { callN8n, dataOf } from './n8nRest';
+import { n8nData } from './n8nRest';
 
 export interface DataTableDefinition {
 	name: string;
@@ -36,30 +36,14 @@ export interface DataTableRef {
 	projectId: string;
 }
 
-async function call<T>(
-	url: string,
-	cookie: string,
-	method: string,
-	route: string,
-	body?: unknown,
-): Promise<T> {
-	const answer = await callN8n(url, cookie, method, `/rest${route}`, body);
-	if (!answer.ok) {
-		throw new Error(
-			`n8n ${method} /rest${route}: HTTP ${answer.status} ${answer.text.slice(0, 500)}`,
-		);
-	}
-	return dataOf<T>(answer) as T;
-}
-
 /** The data table of that name in the owner's personal project, created when missing. */
 export async function ensureDataTable(
 	url: string,
 	cookie: string,
 	table: DataTableDefinition,
 ): Promise<DataTableRef> {
-	const project = await call<{ id: string }>(url, cookie, 'GET', '/projects/personal');
-	const existing = await call<{ data: Array<{ id: string; name: string; projectId: string }> }>(
+	const project = await n8nData<{ id: string }>(url, cookie, 'GET', '/projects/personal');
+	const existing = await n8nData<{ data: Array<{ id: string; name: string; projectId: string }> }>(
 		url,
 		cookie,
 		'GET',
@@ -69,7 +53,7 @@ export async function ensureDataTable(
 		(candidate) => candidate.name === table.name && candidate.projectId === project.id,
 	);
 	if (found) return { id: found.id, projectId: project.id };
-	const created = await call<{ id: string }>(
+	const created = await n8nData<{ id: string }>(
 		url,
 		cookie,
 		'POST',
@@ -87,7 +71,7 @@ export async function dataTableRows(
 ): Promise<Array<Record<string, unknown>>> {
 	const rows: Array<Record<string, unknown>> = [];
 	for (;;) {
-		const page = await call<{ count: number; data: Array<Record<string, unknown>> }>(
+		const page = await n8nData<{ count: number; data: Array<Record<string, unknown>> }>(
 			url,
 			cookie,
 			'GET',

@@ -39,3 +39,20 @@ export function dataOf<T>(answer: N8nAnswer): T | undefined {
 	const { body } = answer;
 	return body !== null && typeof body === 'object' ? (body as { data?: T }).data : undefined;
 }
+
+/** The `data` of a REST call that must succeed; an error naming the call and n8n's answer if not. */
+export async function n8nData<T>(
+	url: string,
+	cookie: string,
+	method: string,
+	route: string,
+	body?: unknown,
+): Promise<T> {
+	const answer = await callN8n(url, cookie, method, `/rest${route}`, body);
+	if (!answer.ok) {
+		throw new Error(
+			`n8n ${method} /rest${route}: HTTP ${answer.status} ${answer.text.slice(0, 500)}`,
+		);
+	}
+	return dataOf<T>(answer) as T;
+}

@@ -5,17 +5,6 @@
  */
 import { callN8n, dataOf } from './n8nRest';
 
-async function call<T>(
-	url: string,
-	cookie: string,
-	method: string,
-	route: string,
-	body?: unknown,
-): Promise<{ ok: boolean; status: number; data?: T; text: string }> {
-	const answer = await callN8n(url, cookie, method, `/rest${route}`, body);
-	return { ok: answer.ok, status: answer.status, data: dataOf<T>(answer), text: answer.text };
-}
-
 interface WorkflowRecord {
 	id: string;
 	active: boolean;
@@ -30,8 +19,9 @@ export async function publishedStates(
 ): Promise<Map<string, boolean>> {
 	const states = new Map<string, boolean>();
 	for (const id of ids) {
-		const { ok, data } = await call<WorkflowRecord>(url, cookie, 'GET', `/workflows/${id}`);
-		if (ok && data) states.set(id, data.active === true);
+		const answer = await callN8n(url, cookie, 'GET', `/rest/workflows/${id}`);
+		const workflow = dataOf<WorkflowRecord>(answer);
+		if (answer.ok && workflow) states.set(id, workflow.active === true);
 	}
 	return states;
 }
@@ -45,18 +35,17 @@ export async function publishWorkflow(
 	cookie: string,
 	id: string,
 ): Promise<string | undefined> {
-	const current = await call<WorkflowRecord>(url, cookie, 'GET', `/workflows/${id}`);
-	if (!current.ok || !current.data) return `n8n has no workflow ${id} (HTTP ${current.status})`;
-	if (current.data.active) return undefined;
-	const published = await call<WorkflowRecord>(url, cookie, 'POST', `/workflows/${id}/activate`, {
-		versionId: current.data.versionId,
+	const current = await callN8n(url, cookie, 'GET', `/rest/workflows/${id}`);
+	const workflow = dataOf<WorkflowRecord>(current);
+	if (!current.ok || !workflow) return `n8n has no workflow ${id} (HTTP ${current.status})`;
+	if (workflow.active) return undefined;
+	const published = await callN8n(url, cookie, 'POST', `/rest/workflows/${id}/activate`, {
+		versionId: workflow.versionId,
 	});
 	if (published.ok) return undefined;
-	let reason = published.text;
-	try {
-		reason = (JSON.parse(published.text) as { message?: string }).message ?? reason;
-	} catch {
-		// Not JSON.
-	}
+	const { body } = published;
+	const message =
+		body !== null && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+	const reason = typeof message === 'string' ? message : published.text;
 	return `HTTP ${published.status}: ${reason.slice(0, 300)}`;
 }
